@@ -35,9 +35,11 @@
 //   for the years 1900-2200; before and after that the nearest known offset
 //   is used.
 //
-// Cost: O(log h + log z + p) per call, where h is the number of holidays, z
-// the number of zone transitions and p the number of pauses and DST changes
-// crossed; it does not depend on how far apart start and due are.
+// Cost: a few binary searches (holidays, zone offsets) per pause and per DST
+// change crossed, plus a short pass per cluster of holidays crossed (each pass
+// skips every holiday found before its estimate). It does not depend on how
+// far apart start and due are: whole weeks are jumped using the precomputed
+// weekly working time and a prefix sum of the time holidays remove.
 #pragma once
 
 #include <array>
