@@ -83,19 +83,24 @@ class FieldErrors {
 
 }  // namespace tend
 
+#define TEND_CONCAT_INNER_(a, b) a##b
+#define TEND_CONCAT_(a, b) TEND_CONCAT_INNER_(a, b)
+
 // Evaluates `expr` (a Result<T>); on error returns the error from the
 // enclosing function, otherwise yields the value. GNU statement expression.
-#define TEND_TRY(expr)                                                  \
-  ({                                                                    \
-    auto&& tend_try_result_ = (expr);                                   \
-    if (!tend_try_result_) return std::unexpected(std::move(tend_try_result_).error()); \
-    std::move(tend_try_result_).value();                                \
+#define TEND_TRY(expr) TEND_TRY_IMPL_(expr, TEND_CONCAT_(tend_try_result_, __COUNTER__))
+#define TEND_TRY_IMPL_(expr, name)                                                 \
+  ({                                                                               \
+    auto&& name = (expr);                                                          \
+    if (!name) return std::unexpected(std::move(name).error());                    \
+    std::move(name).value();                                                       \
   })
 
 // Evaluates `expr` (a Status or Result); on error returns the error from the
 // enclosing function.
-#define TEND_CHECK(expr)                                                \
-  do {                                                                  \
-    auto&& tend_check_result_ = (expr);                                 \
-    if (!tend_check_result_) return std::unexpected(std::move(tend_check_result_).error()); \
+#define TEND_CHECK(expr) TEND_CHECK_IMPL_(expr, TEND_CONCAT_(tend_check_result_, __COUNTER__))
+#define TEND_CHECK_IMPL_(expr, name)                                               \
+  do {                                                                             \
+    auto&& name = (expr);                                                          \
+    if (!name) return std::unexpected(std::move(name).error());                    \
   } while (false)

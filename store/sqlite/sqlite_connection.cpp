@@ -102,7 +102,10 @@ Result<sqlite3_stmt*> SqliteConnection::prepare(std::string_view sql, std::span<
           if constexpr (std::is_same_v<T, std::monostate>) return sqlite3_bind_null(stmt, index);
           else if constexpr (std::is_same_v<T, int64_t>) return sqlite3_bind_int64(stmt, index, v);
           else if constexpr (std::is_same_v<T, double>) return sqlite3_bind_double(stmt, index, v);
-          else return sqlite3_bind_text(stmt, index, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+          // An empty string_view may have a null data(); SQLite would bind
+          // that as NULL, so bind a real empty string.
+          else return sqlite3_bind_text(stmt, index, v.data() ? v.data() : "", static_cast<int>(v.size()),
+                                        SQLITE_TRANSIENT);
         },
         params[i]);
     if (rc != SQLITE_OK) return std::unexpected(error_from(rc, "bind failed"));
