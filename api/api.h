@@ -53,7 +53,9 @@ class Api {
 
  private:
   HttpResponse dispatch(HttpRequest& request, const Principal* preset, Principal& resolved);
+  // The route table, one function per area (api/routes_<area>.cpp).
   void add_routes();
+  void add_tenancy_routes();
   void add(std::string method, std::string pattern, RoleSet roles, std::string summary, Handler handler);
   void add_public(std::string method, std::string pattern, std::string summary, Handler handler);
 

@@ -4,90 +4,13 @@
 #include <nlohmann/json.hpp>
 
 #include "api/api.h"
+#include "api/handler_support.h"
 #include "app/json_codec.h"
 
 namespace tend::api {
 namespace {
 
 using nlohmann::json;
-
-const RoleSet kStaff = RoleSet::staff();
-const RoleSet kEveryone = RoleSet::everyone();
-const RoleSet kAdmin = {Role::admin};
-const RoleSet kEditors = {Role::admin, Role::technician, Role::finance};
-const RoleSet kContactEditors = {Role::admin, Role::technician, Role::finance, Role::portal};
-
-HttpResponse json_response(int status, const json& body) {
-  HttpResponse r;
-  r.status = status;
-  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
-  return r;
-}
-
-HttpResponse no_content() {
-  HttpResponse r;
-  r.status = 204;
-  r.content_type = "application/json";
-  return r;
-}
-
-// Rejects query parameters the endpoint does not know (typos never pass).
-Status only_query(const RequestContext& c, std::initializer_list<std::string_view> allowed) {
-  FieldErrors errors;
-  for (const auto& [name, value] : c.query_params) {
-    bool known = false;
-    for (auto a : allowed) known = known || a == name;
-    if (!known) errors.add(name, "is not a query parameter of this endpoint");
-  }
-  return std::move(errors).status("unknown query parameters");
-}
-
-Result<int64_t> query_int(const RequestContext& c, std::string_view name, int64_t fallback) {
-  auto text = c.query(name);
-  if (!text) return fallback;
-  int64_t v = 0;
-  auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
-  if (ec != std::errc() || ptr != text->data() + text->size()) {
-    return std::unexpected(Error::invalid_field(std::string(name), "must be an integer"));
-  }
-  return v;
-}
-
-Result<PageRequest> page_of(const RequestContext& c, const std::vector<std::string_view>& sorts,
-                            std::string_view default_sort) {
-  int64_t limit = TEND_TRY(query_int(c, "limit", PageRequest::kDefaultLimit));
-  if (limit > 100000 || limit < -100000) limit = 0;  // reported as out of range below
-  return make_page_request(static_cast<int>(limit), c.query("sort").value_or(""), c.query("cursor").value_or(""),
-                           sorts, default_sort);
-}
-
-Result<store::ArchiveFilter> archive_of(const RequestContext& c) {
-  auto status = c.query("status").value_or("active");
-  if (status == "active") return store::ArchiveFilter::active;
-  if (status == "archived") return store::ArchiveFilter::archived;
-  if (status == "all") return store::ArchiveFilter::all;
-  return std::unexpected(Error::invalid_field("status", "must be active, archived or all"));
-}
-
-template <class T>
-HttpResponse page_response(const Page<T>& page) {
-  json items = json::array();
-  for (const auto& item : page.items) items.push_back(to_json(item));
-  return json_response(200, {{"items", std::move(items)},
-                             {"next_cursor", page.next_cursor.empty() ? json(nullptr) : json(page.next_cursor)}});
-}
-
-Result<json> body_of(const RequestContext& c) {
-  if (c.request.body.empty()) return std::unexpected(Error::invalid("the request needs a JSON body"));
-  return parse_json_object(c.request.body);
-}
-
-template <class IdT>
-Result<IdT> id_of(const RequestContext& c) {
-  return IdT(TEND_TRY(c.id_param("id")));
-}
-
-std::vector<std::string_view> sorts(std::span<const std::string_view> s) { return {s.begin(), s.end()}; }
 
 std::string session_cookie(const std::string& token, int max_age_seconds, bool secure) {
   std::string cookie = "tend_session=" + token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
@@ -247,99 +170,7 @@ void Api::add_routes() {
     return json_response(200, to_json(TEND_TRY(s.users.update_user(c.principal, id, TEND_TRY(body_of(c))))));
   });
 
-  // ---- clients -----------------------------------------------------------------
-  add("GET", "/api/v1/clients", kEveryone, "list clients", [&s](RequestContext& c) -> Result<HttpResponse> {
-    TEND_CHECK(only_query(c, {"limit", "cursor", "sort", "q", "status", "currency"}));
-    auto page = TEND_TRY(page_of(c, sorts(store::kClientSorts), "name"));
-    store::ClientFilter filter;
-    filter.text = std::string(c.query("q").value_or(""));
-    filter.archived = TEND_TRY(archive_of(c));
-    filter.currency = std::string(c.query("currency").value_or(""));
-    return page_response(TEND_TRY(s.tenancy.list_clients(c.principal, filter, page)));
-  });
-  add("POST", "/api/v1/clients", kEditors, "create a client", [&s](RequestContext& c) -> Result<HttpResponse> {
-    return json_response(201, to_json(TEND_TRY(s.tenancy.create_client(c.principal, TEND_TRY(body_of(c))))));
-  });
-  add("GET", "/api/v1/clients/{id}", kEveryone, "read a client", [&s](RequestContext& c) -> Result<HttpResponse> {
-    return json_response(200, to_json(TEND_TRY(s.tenancy.get_client(c.principal, TEND_TRY(id_of<ClientId>(c))))));
-  });
-  add("PATCH", "/api/v1/clients/{id}", kEditors, "change a client", [&s](RequestContext& c) -> Result<HttpResponse> {
-    ClientId id = TEND_TRY(id_of<ClientId>(c));
-    return json_response(200, to_json(TEND_TRY(s.tenancy.update_client(c.principal, id, TEND_TRY(body_of(c))))));
-  });
-  add("POST", "/api/v1/clients/{id}/archive", kAdmin, "archive a client", [&s](RequestContext& c) -> Result<HttpResponse> {
-    ClientId id = TEND_TRY(id_of<ClientId>(c));
-    return json_response(200, to_json(TEND_TRY(s.tenancy.set_client_archived(c.principal, id, true))));
-  });
-  add("POST", "/api/v1/clients/{id}/restore", kAdmin, "restore an archived client",
-      [&s](RequestContext& c) -> Result<HttpResponse> {
-        ClientId id = TEND_TRY(id_of<ClientId>(c));
-        return json_response(200, to_json(TEND_TRY(s.tenancy.set_client_archived(c.principal, id, false))));
-      });
-
-  // ---- sites -------------------------------------------------------------------
-  add("GET", "/api/v1/sites", kEveryone, "list sites", [&s](RequestContext& c) -> Result<HttpResponse> {
-    TEND_CHECK(only_query(c, {"limit", "cursor", "sort", "q", "status", "client_id"}));
-    auto page = TEND_TRY(page_of(c, sorts(store::kSiteSorts), "name"));
-    store::SiteFilter filter;
-    filter.text = std::string(c.query("q").value_or(""));
-    filter.archived = TEND_TRY(archive_of(c));
-    filter.client = ClientId(TEND_TRY(query_int(c, "client_id", 0)));
-    return page_response(TEND_TRY(s.tenancy.list_sites(c.principal, filter, page)));
-  });
-  add("POST", "/api/v1/sites", kEditors, "create a site", [&s](RequestContext& c) -> Result<HttpResponse> {
-    return json_response(201, to_json(TEND_TRY(s.tenancy.create_site(c.principal, TEND_TRY(body_of(c))))));
-  });
-  add("GET", "/api/v1/sites/{id}", kEveryone, "read a site", [&s](RequestContext& c) -> Result<HttpResponse> {
-    return json_response(200, to_json(TEND_TRY(s.tenancy.get_site(c.principal, TEND_TRY(id_of<SiteId>(c))))));
-  });
-  add("PATCH", "/api/v1/sites/{id}", kEditors, "change a site", [&s](RequestContext& c) -> Result<HttpResponse> {
-    SiteId id = TEND_TRY(id_of<SiteId>(c));
-    return json_response(200, to_json(TEND_TRY(s.tenancy.update_site(c.principal, id, TEND_TRY(body_of(c))))));
-  });
-  add("POST", "/api/v1/sites/{id}/archive", kEditors, "archive a site", [&s](RequestContext& c) -> Result<HttpResponse> {
-    SiteId id = TEND_TRY(id_of<SiteId>(c));
-    return json_response(200, to_json(TEND_TRY(s.tenancy.set_site_archived(c.principal, id, true))));
-  });
-  add("POST", "/api/v1/sites/{id}/restore", kEditors, "restore an archived site",
-      [&s](RequestContext& c) -> Result<HttpResponse> {
-        SiteId id = TEND_TRY(id_of<SiteId>(c));
-        return json_response(200, to_json(TEND_TRY(s.tenancy.set_site_archived(c.principal, id, false))));
-      });
-
-  // ---- contacts ----------------------------------------------------------------
-  add("GET", "/api/v1/contacts", kEveryone, "list contacts", [&s](RequestContext& c) -> Result<HttpResponse> {
-    TEND_CHECK(only_query(c, {"limit", "cursor", "sort", "q", "status", "client_id", "site_id", "email"}));
-    auto page = TEND_TRY(page_of(c, sorts(store::kContactSorts), "name"));
-    store::ContactFilter filter;
-    filter.text = std::string(c.query("q").value_or(""));
-    filter.archived = TEND_TRY(archive_of(c));
-    filter.client = ClientId(TEND_TRY(query_int(c, "client_id", 0)));
-    filter.site = SiteId(TEND_TRY(query_int(c, "site_id", 0)));
-    filter.email = std::string(c.query("email").value_or(""));
-    return page_response(TEND_TRY(s.tenancy.list_contacts(c.principal, filter, page)));
-  });
-  add("POST", "/api/v1/contacts", kContactEditors, "create a contact", [&s](RequestContext& c) -> Result<HttpResponse> {
-    return json_response(201, to_json(TEND_TRY(s.tenancy.create_contact(c.principal, TEND_TRY(body_of(c))))));
-  });
-  add("GET", "/api/v1/contacts/{id}", kEveryone, "read a contact", [&s](RequestContext& c) -> Result<HttpResponse> {
-    return json_response(200, to_json(TEND_TRY(s.tenancy.get_contact(c.principal, TEND_TRY(id_of<ContactId>(c))))));
-  });
-  add("PATCH", "/api/v1/contacts/{id}", kContactEditors, "change a contact",
-      [&s](RequestContext& c) -> Result<HttpResponse> {
-        ContactId id = TEND_TRY(id_of<ContactId>(c));
-        return json_response(200, to_json(TEND_TRY(s.tenancy.update_contact(c.principal, id, TEND_TRY(body_of(c))))));
-      });
-  add("POST", "/api/v1/contacts/{id}/archive", kContactEditors, "archive a contact",
-      [&s](RequestContext& c) -> Result<HttpResponse> {
-        ContactId id = TEND_TRY(id_of<ContactId>(c));
-        return json_response(200, to_json(TEND_TRY(s.tenancy.set_contact_archived(c.principal, id, true))));
-      });
-  add("POST", "/api/v1/contacts/{id}/restore", kContactEditors, "restore an archived contact",
-      [&s](RequestContext& c) -> Result<HttpResponse> {
-        ContactId id = TEND_TRY(id_of<ContactId>(c));
-        return json_response(200, to_json(TEND_TRY(s.tenancy.set_contact_archived(c.principal, id, false))));
-      });
+  add_tenancy_routes();
 
   // ---- audit trail -------------------------------------------------------------
   add("GET", "/api/v1/audit", kStaff, "read the audit trail of an object", [&s](RequestContext& c) -> Result<HttpResponse> {

@@ -22,35 +22,58 @@ Result<std::vector<Migration>> migrations_from_files(std::span<const EmbeddedFil
   }
   std::sort(out.begin(), out.end(), [](const Migration& a, const Migration& b) { return a.version < b.version; });
   for (size_t i = 0; i < out.size(); ++i) {
-    if (out[i].version != static_cast<int>(i) + 1) {
-      return std::unexpected(Error::internal("migrations must be numbered 1, 2, 3 ... without gaps"));
+    if (out[i].version <= 0 || (i > 0 && out[i].version == out[i - 1].version)) {
+      return std::unexpected(Error::internal("migration numbers must be positive and unique: " + out[i].name));
     }
   }
   return out;
 }
 
-Result<int> applied_version(SqlConnection& connection) {
-  Sql sql(connection);
-  TEND_CHECK(connection.execute_script(
+namespace {
+
+Status ensure_table(SqlConnection& connection) {
+  return connection.execute_script(
       "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
-      "applied_at BIGINT NOT NULL)"));
-  auto rows = TEND_TRY(sql.query("SELECT coalesce(max(version), 0) FROM schema_migrations"));
-  TEND_TRY(rows->next());
-  return static_cast<int>(rows->i64(0));
+      "applied_at BIGINT NOT NULL)");
+}
+
+Result<std::vector<int>> applied_versions(SqlConnection& connection) {
+  TEND_CHECK(ensure_table(connection));
+  auto rows = TEND_TRY(Sql(connection).query("SELECT version FROM schema_migrations ORDER BY version"));
+  std::vector<int> out;
+  while (TEND_TRY(rows->next())) out.push_back(static_cast<int>(rows->i64(0)));
+  return out;
+}
+
+}  // namespace
+
+Result<int> applied_version(SqlConnection& connection) {
+  auto versions = TEND_TRY(applied_versions(connection));
+  return versions.empty() ? 0 : versions.back();
+}
+
+Result<int> pending_migrations(SqlConnection& connection, std::span<const Migration> migrations) {
+  auto applied = TEND_TRY(applied_versions(connection));
+  int pending = 0;
+  for (const auto& m : migrations) {
+    if (!std::binary_search(applied.begin(), applied.end(), m.version)) ++pending;
+  }
+  return pending;
 }
 
 Result<int> apply_migrations(SqlConnection& connection, std::span<const Migration> migrations, Instant now) {
-  int current = TEND_TRY(applied_version(connection));
-  int newest = migrations.empty() ? 0 : migrations.back().version;
-  if (current > newest) {
-    return std::unexpected(Error::conflict("the database has schema version " + std::to_string(current) +
-                                           " but this tend knows only up to " + std::to_string(newest) +
-                                           "; use a newer tend"));
+  auto applied = TEND_TRY(applied_versions(connection));
+  for (int version : applied) {
+    bool known = std::any_of(migrations.begin(), migrations.end(), [&](const Migration& m) { return m.version == version; });
+    if (!known) {
+      return std::unexpected(Error::conflict("the database has schema migration " + std::to_string(version) +
+                                             ", which this tend does not know; use a newer tend"));
+    }
   }
-  int applied = 0;
+  int count = 0;
   Sql sql(connection);
   for (const auto& m : migrations) {
-    if (m.version <= current) continue;
+    if (std::binary_search(applied.begin(), applied.end(), m.version)) continue;
     TEND_CHECK(connection.execute_script(connection.dialect() == Dialect::sqlite ? "BEGIN IMMEDIATE" : "BEGIN"));
     auto status = connection.execute_script(m.sql);
     if (status) {
@@ -65,9 +88,9 @@ Result<int> apply_migrations(SqlConnection& connection, std::span<const Migratio
       error.message = "migration " + m.name + " failed: " + error.message;
       return std::unexpected(std::move(error));
     }
-    ++applied;
+    ++count;
   }
-  return applied;
+  return count;
 }
 
 }  // namespace tend::store

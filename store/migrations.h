@@ -20,14 +20,20 @@ struct Migration {
 
 // Turns embedded files named NNNN_name.sql into migrations sorted by
 // version; internal error on a malformed name or a duplicate version.
+// Numbers need not be contiguous: each migration is applied once, in
+// ascending order, whatever was applied before.
 Result<std::vector<Migration>> migrations_from_files(std::span<const EmbeddedFile> files);
 
 // The highest applied version (0 for an empty database).
 Result<int> applied_version(SqlConnection& connection);
 
-// Applies every migration newer than the applied version. Refuses (conflict)
-// a database whose version is newer than the newest known migration: it was
-// written by a newer Tend. Returns the number applied.
+// The number of known migrations not yet applied.
+Result<int> pending_migrations(SqlConnection& connection, std::span<const Migration> migrations);
+
+// Applies every known migration not yet applied, in ascending order, each in
+// its own transaction. Refuses (conflict) a database holding a migration
+// this build does not know: it was written by a newer Tend. Returns the
+// number applied.
 Result<int> apply_migrations(SqlConnection& connection, std::span<const Migration> migrations, Instant now);
 
 }  // namespace tend::store

@@ -54,11 +54,10 @@ class SqliteStore final : public Store {
     if (options_.migrate) {
       TEND_TRY(apply_migrations(*writer_, migrations, now));
     } else {
-      int version = TEND_TRY(applied_version(*writer_));
-      if (version < static_cast<int>(migrations.size())) {
-        return std::unexpected(Error::conflict("the database at " + path_ + " has schema version " +
-                                               std::to_string(version) + " and needs migrating to " +
-                                               std::to_string(migrations.size()) + ": run `tend migrate`"));
+      int pending = TEND_TRY(pending_migrations(*writer_, migrations));
+      if (pending > 0) {
+        return std::unexpected(Error::conflict("the database at " + path_ + " has " + std::to_string(pending) +
+                                               " schema migrations to apply: run `tend migrate`"));
       }
     }
     SqliteOptions reader_options = options_.connection;
@@ -218,6 +217,9 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path, const 
   return std::unique_ptr<Store>(std::move(store));
 }
 
-int sqlite_schema_head() { return static_cast<int>(sqlite_migrations_count()); }
+int sqlite_schema_head() {
+  auto migrations = known_migrations();
+  return migrations && !migrations->empty() ? migrations->back().version : 0;
+}
 
 }  // namespace tend::store
