@@ -28,6 +28,18 @@ using ContactId = Id<struct ContactTag>;
 using UserId = Id<struct UserTag>;
 using SessionId = Id<struct SessionTag>;
 using ApiTokenId = Id<struct ApiTokenTag>;
+// Service desk (core/ticket.h, core/schedule.h).
+using TicketId = Id<struct TicketTag>;
+using TicketStatusId = Id<struct TicketStatusTag>;
+using QueueId = Id<struct QueueTag>;
+using TicketNoteId = Id<struct TicketNoteTag>;
+using ChecklistItemId = Id<struct ChecklistItemTag>;
+using SlaCalendarId = Id<struct SlaCalendarTag>;
+using SlaPolicyId = Id<struct SlaPolicyTag>;
+using ScheduleId = Id<struct ScheduleTag>;
+// Devices (the RMM issue); tickets link them. Redeclaring this alias with the
+// same type elsewhere is harmless.
+using DeviceId = Id<struct DeviceTag>;
 
 }  // namespace tend
 
