@@ -15,8 +15,11 @@
 #include "store/audit_repository.h"
 #include "store/identity_repository.h"
 #include "store/provider_repository.h"
+#include "store/schedule_repository.h"
+#include "store/sla_repository.h"
 #include "store/sql.h"
 #include "store/tenancy_repository.h"
+#include "store/ticket_repository.h"
 
 namespace tend::store {
 
@@ -52,6 +55,15 @@ class Transaction {
   SessionRepository sessions() { return SessionRepository(connection()); }
   ApiTokenRepository api_tokens() { return ApiTokenRepository(connection()); }
   AuditRepository audit() { return AuditRepository(connection()); }
+  // Service desk (store/sla_repository.h, ticket_repository.h, schedule_repository.h).
+  SlaCalendarRepository sla_calendars() { return SlaCalendarRepository(connection()); }
+  SlaPolicyRepository sla_policies() { return SlaPolicyRepository(connection()); }
+  TicketStatusRepository ticket_statuses() { return TicketStatusRepository(connection()); }
+  QueueRepository queues() { return QueueRepository(connection()); }
+  TicketRepository tickets() { return TicketRepository(connection()); }
+  TicketNoteRepository ticket_notes() { return TicketNoteRepository(connection()); }
+  TicketTimelineRepository ticket_timeline() { return TicketTimelineRepository(connection()); }
+  ScheduleRepository schedules() { return ScheduleRepository(connection()); }
 
   // The raw connection, for repositories added by later layers of store/.
   SqlConnection& connection() { return backend_->connection(); }
