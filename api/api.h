@@ -11,7 +11,11 @@
 #include "api/metrics.h"
 #include "api/router.h"
 #include "app/auth_service.h"
+#include "app/desk_settings_service.h"
+#include "app/schedule_service.h"
+#include "app/sla_report_service.h"
 #include "app/tenancy_service.h"
+#include "app/ticket_service.h"
 #include "app/user_service.h"
 #include "store/store.h"
 
@@ -25,6 +29,11 @@ struct ApiServices {
   TenancyService& tenancy;
   UserService& users;
   ProviderService& provider;
+  // The service desk (api/routes_tickets.cpp).
+  DeskSettingsService& desk_settings;
+  TicketService& tickets;
+  ScheduleService& schedules;
+  SlaReportService& sla_reports;
 };
 
 struct ApiOptions {
@@ -56,6 +65,7 @@ class Api {
   // The route table, one function per area (api/routes_<area>.cpp).
   void add_routes();
   void add_tenancy_routes();
+  void add_ticket_routes();
   void add(std::string method, std::string pattern, RoleSet roles, std::string summary, Handler handler);
   void add_public(std::string method, std::string pattern, std::string summary, Handler handler);
 

@@ -34,10 +34,15 @@ class ApiTest : public ::testing::Test {
     tenancy_ = std::make_unique<TenancyService>(context);
     users_ = std::make_unique<UserService>(context);
     provider_ = std::make_unique<ProviderService>(context);
+    desk_settings_ = std::make_unique<DeskSettingsService>(context);
+    tickets_ = std::make_unique<TicketService>(context);
+    schedules_ = std::make_unique<ScheduleService>(context, *tickets_);
+    sla_reports_ = std::make_unique<SlaReportService>(context);
     ProviderSettings settings;
     settings.name = "Tend Test IT";
     ASSERT_TRUE(initialize_installation(context, settings, "admin@test.nl", "Admin", "correct horse battery").has_value());
-    api_ = std::make_unique<Api>(ApiServices{*store_, clock_, *auth_, *tenancy_, *users_, *provider_}, metrics_,
+    api_ = std::make_unique<Api>(ApiServices{*store_, clock_, *auth_, *tenancy_, *users_, *provider_, *desk_settings_,
+                                             *tickets_, *schedules_, *sla_reports_}, metrics_,
                                  ApiOptions{false, false, 12, "test"});
   }
   void TearDown() override {
@@ -72,6 +77,10 @@ class ApiTest : public ::testing::Test {
   std::unique_ptr<TenancyService> tenancy_;
   std::unique_ptr<UserService> users_;
   std::unique_ptr<ProviderService> provider_;
+  std::unique_ptr<DeskSettingsService> desk_settings_;
+  std::unique_ptr<TicketService> tickets_;
+  std::unique_ptr<ScheduleService> schedules_;
+  std::unique_ptr<SlaReportService> sla_reports_;
   std::unique_ptr<Api> api_;
 };
 

@@ -171,6 +171,7 @@ void Api::add_routes() {
   });
 
   add_tenancy_routes();
+  add_ticket_routes();
 
   // ---- audit trail -------------------------------------------------------------
   add("GET", "/api/v1/audit", kStaff, "read the audit trail of an object", [&s](RequestContext& c) -> Result<HttpResponse> {

@@ -40,13 +40,18 @@ Result<std::unique_ptr<Installation>> open_installation(const std::string& data_
   inst->tenancy = std::make_unique<TenancyService>(context);
   inst->users = std::make_unique<UserService>(context);
   inst->provider = std::make_unique<ProviderService>(context);
+  inst->desk_settings = std::make_unique<DeskSettingsService>(context);
+  inst->tickets = std::make_unique<TicketService>(context);
+  inst->schedules = std::make_unique<ScheduleService>(context, *inst->tickets);
+  inst->sla_reports = std::make_unique<SlaReportService>(context);
   api::ApiOptions api_options;
   api_options.access_log = inst->config.log.access_log;
   api_options.secure_cookies = inst->config.auth.secure_cookies;
   api_options.session_hours = inst->config.auth.session_hours;
   api_options.version = TEND_VERSION;
   inst->api = std::make_unique<api::Api>(
-      api::ApiServices{*inst->store, inst->clock, *inst->auth, *inst->tenancy, *inst->users, *inst->provider},
+      api::ApiServices{*inst->store, inst->clock, *inst->auth, *inst->tenancy, *inst->users, *inst->provider,
+                       *inst->desk_settings, *inst->tickets, *inst->schedules, *inst->sla_reports},
       inst->metrics, api_options);
   return inst;
 }

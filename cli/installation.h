@@ -30,6 +30,10 @@ struct Installation {
   std::unique_ptr<TenancyService> tenancy;
   std::unique_ptr<UserService> users;
   std::unique_ptr<ProviderService> provider;
+  std::unique_ptr<DeskSettingsService> desk_settings;
+  std::unique_ptr<TicketService> tickets;
+  std::unique_ptr<ScheduleService> schedules;
+  std::unique_ptr<SlaReportService> sla_reports;
   api::Metrics metrics;
   std::unique_ptr<api::Api> api;
 
