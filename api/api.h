@@ -21,6 +21,8 @@
 
 namespace tend::api {
 
+struct RmmApiServices;  // api/agent_endpoint.h
+
 // The use cases the API exposes. References owned by the composition root.
 struct ApiServices {
   store::Store& store;
@@ -34,6 +36,9 @@ struct ApiServices {
   TicketService& tickets;
   ScheduleService& schedules;
   SlaReportService& sla_reports;
+  // RMM (api/routes_rmm.cpp); null where a process does not serve agents,
+  // and then those routes answer 503.
+  RmmApiServices* rmm = nullptr;
 };
 
 struct ApiOptions {
@@ -65,6 +70,7 @@ class Api {
   // The route table, one function per area (api/routes_<area>.cpp).
   void add_routes();
   void add_tenancy_routes();
+  void add_rmm_routes();
   void add_ticket_routes();
   void add(std::string method, std::string pattern, RoleSet roles, std::string summary, Handler handler);
   void add_public(std::string method, std::string pattern, std::string summary, Handler handler);

@@ -33,6 +33,23 @@ struct Session {
   bool idle = false;  // waiting for the first byte of a new request (strand-only)
 };
 
+// A response produced later, on any thread, for a request parked on its
+// connection's strand: complete() posts to the strand, which wakes wait().
+struct DeferredReply : std::enable_shared_from_this<DeferredReply> {
+  explicit DeferredReply(const asio::any_io_executor& executor)
+      : timer(executor, asio::steady_timer::time_point::max()) {}
+  void complete(HttpResponse r) {
+    asio::post(timer.get_executor(), [self = shared_from_this(), r = std::move(r)]() mutable {
+      self->response = std::move(r);
+      self->done = true;
+      self->timer.cancel();
+    });
+  }
+  asio::steady_timer timer;
+  HttpResponse response;
+  bool done = false;  // strand-only
+};
+
 const char* reason_for(int status) {
   return http::obsolete_reason(static_cast<http::status>(status)).data();
 }
@@ -43,6 +60,7 @@ struct HttpServer::Impl {
   Impl(Handler h, HttpServerOptions o) : handler(std::move(h)), options(o), ioc(o.threads) {}
 
   Handler handler;
+  DeferredHandler deferred;
   HttpServerOptions options;
   asio::io_context ioc;
   std::unique_ptr<tcp::acceptor> acceptor;
@@ -113,7 +131,7 @@ struct HttpServer::Impl {
         asio::steady_timer idle_timer(s.stream.get_executor());
         idle_timer.expires_after(options.idle_timeout);
         idle_timer.async_wait([session](beast::error_code timer_ec) {
-          if (!timer_ec) session->stream.socket().cancel();
+          if (!timer_ec) session->stream.socket().cancel(timer_ec);
         });
         co_await s.stream.socket().async_wait(tcp::socket::wait_read, asio::redirect_error(asio::use_awaitable, ec));
         idle_timer.cancel();
@@ -163,12 +181,30 @@ struct HttpServer::Impl {
       request.remote_address = remote;
 
       HttpResponse response;
-      try {
-        response = handler(request);
-      } catch (const std::exception& e) {
-        response.status = 500;
-        response.content_type = "application/problem+json";
-        response.body = R"({"type":"about:blank","title":"Internal Server Error","status":500})";
+      bool answered = false;
+      if (deferred) {
+        auto reply = std::make_shared<DeferredReply>(s.stream.get_executor());
+        bool taken = false;
+        try {
+          taken = deferred(request, [reply](HttpResponse r) { reply->complete(std::move(r)); });
+        } catch (const std::exception&) {
+          taken = false;
+        }
+        if (taken) {
+          if (!reply->done) co_await reply->timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+          response = std::move(reply->response);
+          answered = true;
+          ec = {};
+        }
+      }
+      if (!answered) {
+        try {
+          response = handler(request);
+        } catch (const std::exception& e) {
+          response.status = 500;
+          response.content_type = "application/problem+json";
+          response.body = R"({"type":"about:blank","title":"Internal Server Error","status":500})";
+        }
       }
 
       http::response<http::string_body> res{static_cast<http::status>(response.status), req.version()};
@@ -213,7 +249,8 @@ struct HttpServer::Impl {
     }
     for (auto& session : open) {
       asio::post(session->stream.get_executor(), [session] {
-        if (session->idle) session->stream.socket().cancel();
+        beast::error_code ignored;
+        if (session->idle) session->stream.socket().cancel(ignored);
       });
     }
     grace_timer.expires_after(options.shutdown_grace);
@@ -227,6 +264,8 @@ HttpServer::HttpServer(Handler handler, HttpServerOptions options)
     : impl_(std::make_unique<Impl>(std::move(handler), options)) {}
 
 HttpServer::~HttpServer() = default;
+
+void HttpServer::set_deferred_handler(DeferredHandler handler) { impl_->deferred = std::move(handler); }
 
 Result<std::string> HttpServer::listen(const std::string& host_port) {
   auto colon = host_port.rfind(':');

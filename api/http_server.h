@@ -43,6 +43,14 @@ class HttpServer {
   using Handler = std::function<HttpResponse(HttpRequest&)>;
 
   HttpServer(Handler handler, HttpServerOptions options);
+
+  // Optional handler that may answer later without holding a server thread
+  // (the agent check-in waits for a group commit). It returns false to leave
+  // the request to the ordinary handler, or true after arranging for
+  // `respond` to be called exactly once, from any thread. Set before run().
+  using Responder = std::function<void(HttpResponse)>;
+  using DeferredHandler = std::function<bool(HttpRequest&, const Responder& respond)>;
+  void set_deferred_handler(DeferredHandler handler);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

@@ -171,6 +171,7 @@ void Api::add_routes() {
   });
 
   add_tenancy_routes();
+  add_rmm_routes();
   add_ticket_routes();
 
   // ---- audit trail -------------------------------------------------------------

@@ -137,6 +137,15 @@ const std::vector<Key>& keys() {
             return {};
           }},
       TEND_BOOL_KEY(log, access_log, "Log one line per HTTP request."),
+      TEND_INT_KEY(rmm, checkin_interval_seconds, "How often agents check in (seconds).", 5, 3600),
+      TEND_INT_KEY(rmm, inventory_interval_seconds, "How often agents re-read their inventory (seconds).", 60, 7 * 86400),
+      TEND_INT_KEY(rmm, offline_after_missed, "A device is offline after this many missed check-ins.", 1, 1000),
+      TEND_INT_KEY(rmm, raw_retention_days, "Days raw metric samples are kept.", 1, 3650),
+      TEND_INT_KEY(rmm, five_minute_retention_days, "Days 5-minute metric rollups are kept.", 1, 3650),
+      TEND_INT_KEY(rmm, hourly_retention_days, "Days hourly metric rollups are kept.", 1, 36500),
+      TEND_INT_KEY(rmm, rollup_interval_seconds, "How often rollups, retention and the offline sweep run.", 5, 86400),
+      TEND_INT_KEY(rmm, ingest_queue_max, "Check-ins waiting for the writer before new ones get 503.", 100, 10000000),
+      TEND_INT_KEY(rmm, ingest_batch_max, "Most agent records stored in one group commit.", 1, 1000000),
   };
   return k;
 }

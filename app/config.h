@@ -46,11 +46,25 @@ struct LogConfig {
   bool access_log = true;
 };
 
+// Endpoint agents and ingestion (docs/agent-protocol.md).
+struct RmmConfig {
+  int checkin_interval_seconds = 60;     // told to every agent
+  int inventory_interval_seconds = 6 * 3600;
+  int offline_after_missed = 3;          // a device is offline after this many missed check-ins
+  int raw_retention_days = 7;            // raw samples
+  int five_minute_retention_days = 90;   // 5-minute rollups
+  int hourly_retention_days = 730;       // hourly rollups
+  int rollup_interval_seconds = 300;     // how often rollups and retention run
+  int ingest_queue_max = 50000;          // queued check-ins before 503
+  int ingest_batch_max = 4000;           // records per group commit
+};
+
 struct Config {
   ServerConfig server;
   StorageConfig storage;
   AuthConfig auth;
   LogConfig log;
+  RmmConfig rmm;
 };
 
 // The commented tend.toml written by `tend init`: every key with its default.

@@ -15,7 +15,9 @@
 #include "api/http_server.h"
 #include "app/crypto.h"
 #include "app/log.h"
+#include "app/rmm_upkeep.h"
 #include "app/sla_eval.h"
+#include "app/sla_watcher.h"
 #include "cli/admin_commands.h"
 #include "cli/command_support.h"
 #include "cli/exit_codes.h"
@@ -126,6 +128,12 @@ int run_serve(const ServeOptions& o) {
   server_options.idle_timeout = std::chrono::seconds(config->server.idle_timeout_seconds);
   server_options.shutdown_grace = std::chrono::seconds(config->server.shutdown_grace_seconds);
   api::HttpServer server([&](api::HttpRequest& request) { return installation.api->handle(request); }, server_options);
+  // Agent check-ins wait for their group commit without holding a thread.
+  api::AgentEndpoint agent_endpoint(*installation.rmm_api);
+  server.set_deferred_handler([&agent_endpoint](api::HttpRequest& request, const api::HttpServer::Responder& respond) {
+    return agent_endpoint.try_handle(request, respond);
+  });
+  RmmUpkeep rmm_upkeep(*installation.rmm, config->rmm);
 
   auto& metrics = installation.metrics;
   store::Store& store = *installation.store;
@@ -148,6 +156,25 @@ int run_serve(const ServeOptions& o) {
                      [&store] { return static_cast<double>(store.stats().write_wait_us_total) / 1e6; });
   metrics.add_sample("tend_db_read_wait_seconds_total", "Time spent waiting for a reader connection.", "counter",
                      [&store] { return static_cast<double>(store.stats().read_wait_us_total) / 1e6; });
+  const IngestStats& ingest = installation.ingest->stats();
+  auto ingest_stat = [&ingest](const std::atomic<int64_t> IngestStats::*field) {
+    return [&ingest, field] { return static_cast<double>((ingest.*field).load()); };
+  };
+  metrics.add_sample("tend_ingest_checkins_total", "Agent check-ins stored.", "counter",
+                     ingest_stat(&IngestStats::checkins));
+  metrics.add_sample("tend_ingest_records_total", "Agent records stored.", "counter",
+                     ingest_stat(&IngestStats::records_stored));
+  metrics.add_sample("tend_ingest_duplicates_total", "Agent records already stored (retries), skipped.", "counter",
+                     ingest_stat(&IngestStats::records_duplicate));
+  metrics.add_sample("tend_ingest_values_total", "Metric values stored.", "counter",
+                     ingest_stat(&IngestStats::values_stored));
+  metrics.add_sample("tend_ingest_batches_total", "Group commits.", "counter", ingest_stat(&IngestStats::batches));
+  metrics.add_sample("tend_ingest_batch_failures_total", "Group commits that failed.", "counter",
+                     ingest_stat(&IngestStats::batch_failures));
+  metrics.add_sample("tend_ingest_rejected_busy_total", "Check-ins refused with 503 (queue full).", "counter",
+                     ingest_stat(&IngestStats::rejected_busy));
+  metrics.add_sample("tend_ingest_queued", "Check-ins waiting for the writer.", "gauge",
+                     ingest_stat(&IngestStats::queued));
   const api::HttpServerStats& server_stats = server.stats();
   metrics.add_sample("tend_http_connections_open", "Open client connections.", "gauge",
                      [&server_stats] { return static_cast<double>(server_stats.connections_open.load()); });
@@ -156,6 +183,23 @@ int run_serve(const ServeOptions& o) {
   metrics.add_sample("tend_http_requests_rejected_total",
                      "Requests refused before routing (too large, too slow, malformed).", "counter",
                      [&server_stats] { return static_cast<double>(server_stats.requests_rejected.load()); });
+
+  // The SLA watcher: sleeps until the earliest stored SLA event or schedule
+  // run and records warnings, breaches and maintenance tickets; ticket and
+  // schedule changes wake it early. Hooks are set before any request.
+  SlaWatcher sla_watcher(installation.clock, *installation.tickets, *installation.schedules);
+  installation.tickets->on_next_sla_event([&sla_watcher](Instant at) { sla_watcher.wake_for(at); });
+  installation.schedules->on_next_run([&sla_watcher](Instant at) { sla_watcher.wake_for(at); });
+  installation.desk_settings->on_tickets_marked([&sla_watcher] { sla_watcher.wake(); });
+  std::thread sla_thread([&sla_watcher] { sla_watcher.run(); });
+  struct SlaThreadStop {
+    SlaWatcher& watcher;
+    std::thread& thread;
+    ~SlaThreadStop() {
+      watcher.stop();
+      if (thread.joinable()) thread.join();
+    }
+  } sla_thread_stop{sla_watcher, sla_thread};
 
   auto bound = server.listen(config->server.listen);
   if (!bound) return report(bound.error());
@@ -182,7 +226,11 @@ int run_serve(const ServeOptions& o) {
     }
   });
 
+  rmm_upkeep.start();
   server.run();
+  // Complete every parked check-in before the server's executor goes away.
+  rmm_upkeep.stop();
+  installation.ingest->stop();
 
   {
     std::lock_guard lock(upkeep_mutex);

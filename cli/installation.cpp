@@ -44,6 +44,10 @@ Result<std::unique_ptr<Installation>> open_installation(const std::string& data_
   inst->tickets = std::make_unique<TicketService>(context);
   inst->schedules = std::make_unique<ScheduleService>(context, *inst->tickets);
   inst->sla_reports = std::make_unique<SlaReportService>(context);
+  inst->agents = std::make_unique<AgentDirectory>(*inst->store);
+  inst->ingest = std::make_unique<IngestService>(context, *inst->agents);
+  inst->rmm = std::make_unique<RmmService>(context, *inst->agents);
+  inst->rmm_api = std::make_unique<api::RmmApiServices>(api::RmmApiServices{*inst->rmm, *inst->ingest, *inst->agents});
   api::ApiOptions api_options;
   api_options.access_log = inst->config.log.access_log;
   api_options.secure_cookies = inst->config.auth.secure_cookies;
@@ -51,7 +55,7 @@ Result<std::unique_ptr<Installation>> open_installation(const std::string& data_
   api_options.version = TEND_VERSION;
   inst->api = std::make_unique<api::Api>(
       api::ApiServices{*inst->store, inst->clock, *inst->auth, *inst->tenancy, *inst->users, *inst->provider,
-                       *inst->desk_settings, *inst->tickets, *inst->schedules, *inst->sla_reports},
+                       *inst->desk_settings, *inst->tickets, *inst->schedules, *inst->sla_reports, inst->rmm_api.get()},
       inst->metrics, api_options);
   return inst;
 }

@@ -11,9 +11,13 @@
 #include <memory>
 #include <string>
 
+#include "api/agent_endpoint.h"
 #include "api/api.h"
 #include "app/auth_service.h"
+#include "app/agent_directory.h"
 #include "app/config.h"
+#include "app/ingest_service.h"
+#include "app/rmm_service.h"
 #include "app/system_clock.h"
 #include "app/tenancy_service.h"
 #include "app/user_service.h"
@@ -34,6 +38,12 @@ struct Installation {
   std::unique_ptr<TicketService> tickets;
   std::unique_ptr<ScheduleService> schedules;
   std::unique_ptr<SlaReportService> sla_reports;
+  // RMM: the credential directory, the group-commit writer (its thread runs
+  // while the installation is open) and the use cases.
+  std::unique_ptr<AgentDirectory> agents;
+  std::unique_ptr<IngestService> ingest;
+  std::unique_ptr<RmmService> rmm;
+  std::unique_ptr<api::RmmApiServices> rmm_api;
   api::Metrics metrics;
   std::unique_ptr<api::Api> api;
 

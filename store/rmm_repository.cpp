@@ -461,11 +461,11 @@ Result<std::vector<MetricPoint>> SampleRepository::rollups(DeviceId device, int6
   return out;
 }
 
-Result<int64_t> SampleRepository::delete_raw_before(Instant cutoff, int limit) {
+Result<int64_t> SampleRepository::delete_raw_before(Instant cutoff, int64_t max_id, int limit) {
   return sql_.execute(
-      "DELETE FROM agent_samples WHERE id IN (SELECT id FROM agent_samples ORDER BY id LIMIT ?) AND at < ? AND "
-      "id NOT IN (SELECT latest_sample_id FROM device_status WHERE latest_sample_id IS NOT NULL)",
-      limit, to_unix_ms(cutoff));
+      "DELETE FROM agent_samples WHERE id IN (SELECT id FROM agent_samples WHERE id <= ? ORDER BY id LIMIT ?) AND "
+      "at < ? AND id NOT IN (SELECT latest_sample_id FROM device_status WHERE latest_sample_id IS NOT NULL)",
+      max_id, limit, to_unix_ms(cutoff));
 }
 
 Result<int64_t> SampleRepository::delete_rollups_before(int resolution_seconds, Instant cutoff) {

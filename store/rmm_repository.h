@@ -149,9 +149,10 @@ class SampleRepository {
                     int64_t count, double sum, double min, double max);
   Result<std::vector<rmm::MetricPoint>> rollups(rmm::DeviceId device, int64_t metric_id, int resolution_seconds,
                                                 Instant from, Instant to, int limit);
-  // Deletes up to `limit` of the oldest-received samples measured before
-  // `cutoff`; returns how many went.
-  Result<int64_t> delete_raw_before(Instant cutoff, int limit);
+  // Among the `limit` oldest-received samples with id <= max_id (already
+  // rolled up), deletes those measured before `cutoff` (never a device's
+  // latest); returns how many went.
+  Result<int64_t> delete_raw_before(Instant cutoff, int64_t max_id, int limit);
   Result<int64_t> delete_rollups_before(int resolution_seconds, Instant cutoff);
 
   Result<int64_t> progress(std::string_view name);
