@@ -195,7 +195,8 @@ class Agent {
 
   // Sends one batch; true when the server stored it (or nothing was left).
   bool deliver() {
-    auto records = spool_.pending(rmm::kMaxRecordsPerCheckin, static_cast<size_t>(options_.batch_bytes));
+    auto records = spool_.pending(std::clamp<size_t>(static_cast<size_t>(options_.batch_records), 1, rmm::kMaxRecordsPerCheckin),
+                                  static_cast<size_t>(options_.batch_bytes));
     if (!records) {
       log_line("error", "cannot read the spool: " + records.error().message);
       return false;

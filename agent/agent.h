@@ -26,6 +26,7 @@ struct AgentOptions {
   int max_backoff_seconds = 300;
   SpoolLimits spool;
   int64_t batch_bytes = 256 << 10;     // payload per check-in
+  int batch_records = 500;             // records per check-in (at most rmm::kMaxRecordsPerCheckin)
   bool once = false;                    // collect once, deliver what is spooled, exit (tests, cron)
 };
 

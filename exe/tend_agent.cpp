@@ -17,6 +17,7 @@ int usage() {
                "usage: tend-agent enroll --server URL --token TOKEN [--state DIR]\n"
                "       tend-agent run [--state DIR] [--interval SECONDS] [--start-delay SECONDS] [--once]\n"
                "                      [--spool-max-bytes N] [--spool-segment-bytes N] [--spool-max-age SECONDS]\n"
+               "                      [--batch-records N]\n"
                "       tend-agent status [--state DIR]\n"
                "       tend-agent --version\n");
   return 2;
@@ -56,6 +57,7 @@ int main(int argc, char** argv) {
     else if (flag == "--spool-max-bytes" && number(value, n) && n > 0) options.spool.max_bytes = n;
     else if (flag == "--spool-segment-bytes" && number(value, n) && n > 0) options.spool.segment_bytes = n;
     else if (flag == "--spool-max-age" && number(value, n) && n > 0) options.spool.max_age_ms = n * 1000;
+    else if (flag == "--batch-records" && number(value, n) && n > 0) options.batch_records = static_cast<int>(n);
     else return usage();
   }
   if (command == "enroll") {
