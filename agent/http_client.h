@@ -1,6 +1,6 @@
 // A small HTTP/1.1 client for the agent's uplink: one keep-alive
 // connection, Content-Length bodies, deadlines on connect/send/receive.
-// Plain HTTP only in this build (TLS: docs/adr/0009-agent-footprint.md).
+// Plain HTTP only in this build (TLS: docs/adr/0011-agent-footprint.md).
 // No exceptions, no iostreams. Not thread-safe.
 #pragma once
 

@@ -8,7 +8,7 @@
 // Records at or below a device's stored sequence are duplicates and skipped,
 // so a retry after a lost reply stores nothing twice. When the transaction
 // fails, every submission of the batch gets the error and the agent retries.
-// See docs/adr/0008-rmm-ingestion.md.
+// See docs/adr/0010-rmm-ingestion.md.
 #pragma once
 
 #include <condition_variable>

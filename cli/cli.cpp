@@ -7,6 +7,7 @@
 #include "cli/demo.h"
 #include "cli/exit_codes.h"
 #include "cli/object_commands.h"
+#include "cli/rmm_commands.h"
 
 namespace tend::cli {
 
@@ -19,6 +20,7 @@ int run(int argc, char** argv) {
   add_admin_commands(app, exit_code);
   add_object_commands(app, exit_code);
   add_demo_commands(app, exit_code);
+  add_rmm_commands(app, exit_code);  // after demo: adds `tend demo devices`
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

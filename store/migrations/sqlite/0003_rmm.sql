@@ -1,6 +1,6 @@
 -- RMM part 1: enrollment tokens, devices and their credentials, check
 -- definitions and states, ingested samples, metric rollups and the device
--- timeline. See docs/agent-protocol.md and docs/adr/0008-rmm-ingestion.md.
+-- timeline. See docs/agent-protocol.md and docs/adr/0010-rmm-ingestion.md.
 -- Tables written on every check-in (device_status, agent_samples) carry no
 -- foreign keys and as few indexes as possible: they are the hot path.
 
