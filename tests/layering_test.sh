@@ -5,7 +5,8 @@
 #   app   -> core/, store/, app/ (+ libraries)
 #   api   -> core/, store/, app/, api/ (+ libraries; Beast only in http_server.cpp)
 #   cli   -> anything but agent/, exe/, tests/
-#   agent -> core/, agent/ (+ libraries)
+#   wire  -> core/, wire/ (the agent protocol's JSON; docs/adr/0009)
+#   agent -> core/, wire/, agent/ (+ libraries)
 set -u
 root=${1:-$(dirname "$0")/..}
 cd "$root" || exit 2
@@ -37,10 +38,11 @@ check_layer() {  # layer, allowed quoted prefixes (regex), allow_system (yes/no)
 
 check_layer core 'core' std
 check_layer store 'core|store' any
-check_layer app 'core|store|app' any
-check_layer api 'core|store|app|api' any
-check_layer cli 'core|store|app|api|cli' any
-[ -d agent ] && check_layer agent 'core|agent' any
+check_layer wire 'core|wire' any
+check_layer app 'core|store|app|wire' any
+check_layer api 'core|store|app|api|wire' any
+check_layer cli 'core|store|app|api|cli|wire' any
+[ -d agent ] && check_layer agent 'core|wire|agent' any
 
 # Boost.Beast stays inside api/http_server.cpp.
 while IFS= read -r file; do
