@@ -206,11 +206,11 @@ Status TicketService::refresh_sla(Transaction& tx, Ticket& t, Instant now) {
                            std::optional<Instant>& warned_at) -> Status {
     if (clock.breached_at && !stored_breach) {
       TEND_CHECK(tx.ticket_timeline().append(timeline_event(
-          system, t.id, *clock.breached_at, "sla.breached", false,
+          system, t.id, now, "sla.breached", false,
           {{"clock", name}, {"breached_at", format_rfc3339(*clock.breached_at)}, {"due_at", to_json(clock.due_at)}})));
     } else if (!clock.breached_at && clock.state == SlaState::warning && !warned_at) {
       TEND_CHECK(tx.ticket_timeline().append(timeline_event(
-          system, t.id, clock.warning_at.value_or(now), "sla.warning", false,
+          system, t.id, now, "sla.warning", false,
           {{"clock", name}, {"warning_at", to_json(clock.warning_at)}, {"due_at", to_json(clock.due_at)}})));
       warned_at = now;
     }

@@ -107,7 +107,8 @@ class TicketService {
  private:
   // Re-evaluates the SLA clocks of `ticket` at `now` from its stored history
   // and updates ticket.sla; appends "sla.warning"/"sla.breached" entries
-  // for what is newly recorded.
+  // (dated when recorded; the details carry the clock's instants) for what
+  // is newly recorded.
   Status refresh_sla(store::Transaction& tx, Ticket& ticket, Instant now);
   Result<BusinessCalendar> calendar(store::Transaction& tx, SlaCalendarId id);
 

@@ -8,6 +8,7 @@
 #include "cli/exit_codes.h"
 #include "cli/object_commands.h"
 #include "cli/rmm_commands.h"
+#include "cli/ticket_commands.h"
 
 namespace tend::cli {
 
@@ -19,6 +20,7 @@ int run(int argc, char** argv) {
   int exit_code = kOk;
   add_admin_commands(app, exit_code);
   add_object_commands(app, exit_code);
+  add_ticket_commands(app, exit_code);
   add_demo_commands(app, exit_code);
   add_rmm_commands(app, exit_code);  // after demo: adds `tend demo devices`
   try {

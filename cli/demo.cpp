@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/command_support.h"
+#include "cli/demo_service_desk.h"
 #include "cli/exit_codes.h"
 
 namespace tend::cli {
@@ -154,8 +155,12 @@ int seed(const std::string& data_dir) {
     auto created = call("POST", "/api/v1/users", u);
     if (created.exit_code != kOk) return created.exit_code;
   }
+  DemoDeskSummary desk;
+  int desk_exit = seed_service_desk(api, desk);
+  if (desk_exit != kOk) return desk_exit;
   std::cout << "demo data: " << clients << " clients, " << sites << " sites, " << contacts << " contacts, "
-            << std::size(users) << " users (password " << kDemoPassword << ")\n";
+            << std::size(users) << " users (password " << kDemoPassword << "), " << desk.policies
+            << " SLA policies, " << desk.tickets << " tickets, " << desk.schedules << " maintenance schedules\n";
   return kOk;
 }
 

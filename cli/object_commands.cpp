@@ -1,4 +1,4 @@
-// `tend client|site|contact|user ...`: add, list, show, update, archive,
+// `tend client|site|contact|user|ticket ...`: add, list, show, update, archive,
 // restore, through the same REST requests in local and remote mode.
 #include <fstream>
 #include <iostream>
@@ -86,6 +86,34 @@ std::vector<ObjectKind> object_kinds() {
                     {"--q", "q", "Text to match in the name"},
                     {"--status", "status", "active (default), archived or all"}},
                    {"/id", "/client_id", "/name", "/email", "/phone", "/is_primary", "/archived_at"}});
+
+  kinds.push_back({"ticket", "/api/v1/tickets",
+                   {{"--subject", "/subject", "Subject"},
+                    {"--description", "/description", "Description"},
+                    {"--client", "/client_id", "Client id (on add)", Kind::integer},
+                    {"--site", "/site_id", "Site id", Kind::integer},
+                    {"--contact", "/contact_id", "Contact id", Kind::integer},
+                    {"--source", "/source", "portal, email, phone, api, alert or schedule"},
+                    {"--type", "/type", "incident, request, maintenance or alert"},
+                    {"--priority", "/priority", "P1, P2, P3 or P4"},
+                    {"--status", "/status_id", "Status id (tend ticket statuses)", Kind::integer},
+                    {"--queue", "/queue_id", "Queue id", Kind::integer},
+                    {"--assignee", "/assignee_id", "Assignee (staff user id)", Kind::integer},
+                    {"--policy", "/sla_policy_id", "SLA policy id (default: the client's, else the global one)",
+                     Kind::integer}},
+                   {{"--q", "q", "Full-text search over subject, description and notes"},
+                    {"--client", "client_id", "Only tickets of this client"},
+                    {"--site", "site_id", "Only tickets of this site"},
+                    {"--category", "category", "Status categories, e.g. new,open,waiting_on_client"},
+                    {"--queue", "queue_id", "Only tickets in this queue"},
+                    {"--assignee", "assignee_id", "Only tickets of this assignee (none: unassigned)"},
+                    {"--priority", "priority", "Priorities, e.g. P1,P2"},
+                    {"--sla", "sla_state", "SLA states, e.g. warning,breached"},
+                    {"--due-before", "due_before", "Resolution due before this RFC 3339 time"},
+                    {"--due-after", "due_after", "Resolution due at or after this RFC 3339 time"}},
+                   {"/number", "/priority", "/status_category", "/sla/state", "/sla/resolution/due_at", "/client_id",
+                    "/assignee_id", "/subject"},
+                   false});
 
   kinds.push_back({"user", "/api/v1/users",
                    {{"--email", "/email", "E-mail address (the login)"},

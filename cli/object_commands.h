@@ -1,4 +1,4 @@
-// Registers `tend client|site|contact|user <action>`.
+// Registers `tend client|site|contact|user|ticket <action>`.
 #pragma once
 
 #include <CLI/CLI.hpp>
