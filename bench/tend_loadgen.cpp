@@ -52,7 +52,25 @@ struct Options {
   double interval = 0;  // 0: closed loop
   int metrics = 20;
   int sources = 1;
+  int server_pid = 0;  // when set: the server's CPU over the measured window is reported
 };
+
+// utime + stime of a process, in seconds (0 when unknown).
+double process_cpu_s(int pid) {
+  if (pid <= 0) return 0;
+  std::FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r");
+  if (!f) return 0;
+  char buffer[1024] = {};
+  size_t n = std::fread(buffer, 1, sizeof buffer - 1, f);
+  std::fclose(f);
+  std::string text(buffer, n);
+  auto close = text.rfind(')');
+  if (close == std::string::npos) return 0;
+  unsigned long long utime = 0, stime = 0;
+  // Fields after the command: state is field 3; utime and stime are 14 and 15.
+  std::sscanf(text.c_str() + close + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime, &stime);
+  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
 
 struct Request {
   std::string method, path, body, bearer;
@@ -214,6 +232,7 @@ int main(int argc, char** argv) {
     else if (flag == "--interval") o.interval = std::stod(value);
     else if (flag == "--metrics") o.metrics = std::stoi(value);
     else if (flag == "--sources") o.sources = std::stoi(value);
+    else if (flag == "--server-pid") o.server_pid = std::stoi(value);
     else fail("unknown flag " + flag);
   }
   if (o.email.empty() || o.password.empty()) fail("--email and --password are required");
@@ -269,23 +288,33 @@ int main(int argc, char** argv) {
       ::epoll_ctl(epoll, EPOLL_CTL_ADD, c.fd, &e);
     }
   };
-  // Runs the event loop until `until` (or until `done` says so).
+  // Runs the event loop until `until` (or until `done` says so). Idle
+  // connections wait in a heap ordered by when they are due, so 50,000
+  // connections cost nothing while they wait.
+  using Due = std::pair<double, uint32_t>;
   auto loop = [&](double until, const std::function<bool()>& done,
-                  const std::function<void(Conn&, double)>& maybe_send) {
+                  const std::function<bool(Conn&, double)>& maybe_send) {
+    std::priority_queue<Due, std::vector<Due>, std::greater<Due>> idle;
+    for (uint32_t i = 0; i < conns.size(); ++i) {
+      if (!conns[i].busy) idle.push({conns[i].next_due, i});
+    }
     std::vector<epoll_event> events(4096);
     while (now_s() < until && !done()) {
       double t = now_s();
-      for (auto& c : conns) {
-        if (!c.busy) maybe_send(c, t);
+      while (!idle.empty() && idle.top().first <= t) {
+        uint32_t i = idle.top().second;
+        idle.pop();
+        maybe_send(conns[i], t);
       }
       int n = ::epoll_wait(epoll, events.data(), static_cast<int>(events.size()), 1);
       for (int i = 0; i < n; ++i) {
-        Conn& c = conns[events[static_cast<size_t>(i)].data.u32];
+        uint32_t index = events[static_cast<size_t>(i)].data.u32;
+        Conn& c = conns[index];
         if ((events[static_cast<size_t>(i)].events & EPOLLOUT) && c.sent < c.out.size()) {
           ssize_t w = ::send(c.fd, c.out.data() + c.sent, c.out.size() - c.sent, MSG_NOSIGNAL);
           if (w > 0) c.sent += static_cast<size_t>(w);
           if (c.sent == c.out.size()) {
-            epoll_event e{EPOLLIN, {.u32 = events[static_cast<size_t>(i)].data.u32}};
+            epoll_event e{EPOLLIN, {.u32 = index}};
             ::epoll_ctl(epoll, EPOLL_CTL_MOD, c.fd, &e);
           }
         }
@@ -298,6 +327,7 @@ int main(int argc, char** argv) {
           while (parse_reply(c.in, reply)) {
             c.busy = false;
             c.on_reply(c, reply, now_s() - c.started);
+            idle.push({c.next_due, index});
           }
         }
       }
@@ -321,9 +351,10 @@ int main(int argc, char** argv) {
   }
   double enroll_start = now_s();
   loop(1e300, [&] { return enrolled >= o.agents; }, [&](Conn& c, double t) {
-    if (next_enroll >= o.agents) return;
+    if (next_enroll >= o.agents) return false;
     std::string name = "loadgen-" + suffix + "-" + std::to_string(next_enroll++);
     send_next(c, {"POST", "/api/v1/agent/enroll", json{{"token", enroll_token}, {"hostname", name}, {"machine_id", name}}.dump(), ""}, t);
+    return true;
   });
   std::fprintf(stderr, "enrolled %d agents in %.1f s\n", enrolled, now_s() - enroll_start);
   for (auto& c : conns) ::close(c.fd);
@@ -354,10 +385,15 @@ int main(int argc, char** argv) {
   double warmup = std::min(2.0, o.duration / 10);
   double measure_from = start + warmup, end = measure_from + o.duration;
   double last_report = start;
+  double server_cpu_start = 0, own_cpu_start = 0;
   int64_t last_completed = 0;
   loop(end, [&] {
     double t = now_s();
-    if (!measuring && t >= measure_from) measuring = true;
+    if (!measuring && t >= measure_from) {
+      measuring = true;
+      server_cpu_start = process_cpu_s(o.server_pid);
+      own_cpu_start = process_cpu_s(static_cast<int>(::getpid()));
+    }
     if (t - last_report >= 5) {
       std::fprintf(stderr, "%.0f s: %.0f check-ins/s, errors %lld\n", t - start,
                    static_cast<double>(completed - last_completed) / (t - last_report), static_cast<long long>(errors));
@@ -366,13 +402,16 @@ int main(int argc, char** argv) {
     }
     return false;
   }, [&](Conn& c, double t) {
-    if (c.next_due > t) return;
+    if (c.next_due > t) return false;
     Agent& a = agents[static_cast<size_t>(c.agents[c.next_agent])];
     c.next_agent = (c.next_agent + 1) % c.agents.size();
     send_next(c, {"POST", "/api/v1/agent/checkin", checkin_body(a, o.metrics, random), a.credential},
               c.next_due > 0 ? c.next_due : t);
+    return true;
   });
   double elapsed = now_s() - measure_from;
+  double server_cpu = process_cpu_s(o.server_pid) - server_cpu_start;
+  double own_cpu = process_cpu_s(static_cast<int>(::getpid())) - own_cpu_start;
   std::sort(latencies.begin(), latencies.end());
   auto pct = [&](double q) {
     return latencies.empty() ? 0.0 : latencies[std::min(latencies.size() - 1, static_cast<size_t>(q * static_cast<double>(latencies.size())))] * 1000;
@@ -387,7 +426,13 @@ int main(int argc, char** argv) {
                  {"p50_ms", pct(0.50)},
                  {"p99_ms", pct(0.99)},
                  {"max_ms", latencies.empty() ? 0.0 : latencies.back() * 1000},
-                 {"errors", errors}};
+                 {"errors", errors},
+                 {"loadgen_cpu_pct", 100 * own_cpu / elapsed}};
+  if (o.server_pid > 0) {
+    double values_per_s = static_cast<double>(measured) * o.metrics / elapsed;
+    result["server_cpu_pct"] = 100 * server_cpu / elapsed;  // of one core
+    result["server_cpu_pct_per_1000_values_s"] = values_per_s > 0 ? 100 * server_cpu / elapsed / (values_per_s / 1000) : 0;
+  }
   std::printf("%s\n", result.dump().c_str());
   return errors == 0 ? 0 : 1;
 }
