@@ -209,6 +209,14 @@ struct RmmWorld {
   std::string admin;
   int64_t client_a = 0, site_a = 0, client_b = 0, site_b = 0;
 
+  std::vector<pid_t> agents;  // started by run_agent; killed when the test ends, even on failure
+
+  ~RmmWorld() {
+    for (pid_t pid : agents) {
+      if (::kill(pid, SIGKILL) == 0) ::waitpid(pid, nullptr, 0);
+    }
+  }
+
   RmmWorld() {
     admin = http.login(TendServer::kAdminEmail, TendServer::kAdminPassword);
     client_a = create("/api/v1/clients", {{"name", "Alpha Bakkerij"}});
@@ -239,7 +247,15 @@ struct RmmWorld {
   pid_t run_agent(const std::string& state, std::vector<std::string> extra = {}) {
     std::vector<std::string> args = {agent_binary(), "run", "--state", state, "--interval", "1", "--start-delay", "0"};
     args.insert(args.end(), extra.begin(), extra.end());
-    return spawn(args, state + ".log");
+    pid_t pid = spawn(args, state + ".log");
+    agents.push_back(pid);
+    return pid;
+  }
+  // Stops an agent with SIGTERM (or SIGKILL) and forgets it.
+  void stop(pid_t pid, int signal = SIGTERM) {
+    ::kill(pid, signal);
+    wait_exit(pid);
+    std::erase(agents, pid);
   }
   json device(int64_t id) { return http.get("/api/v1/devices/" + std::to_string(id), admin).json(); }
   std::string credential(const std::string& state) {
@@ -262,10 +278,6 @@ int64_t spooled_count(const std::string& scratch, const std::string& state) {
   return pos == std::string::npos ? -1 : std::stoll(text.substr(pos + 9));
 }
 
-void stop_agent(pid_t pid) {
-  ::kill(pid, SIGTERM);
-  wait_exit(pid);
-}
 
 TEST(Rmm, EnrollCheckInInventoryAndCheckResults) {
   RmmWorld w;
@@ -316,7 +328,7 @@ TEST(Rmm, EnrollCheckInInventoryAndCheckResults) {
   auto history = w.http.get("/api/v1/devices/" + std::to_string(device) + "/metrics?metric=mem.used_pct", w.admin).json();
   EXPECT_EQ(history["resolution"], "raw");
   EXPECT_FALSE(history["points"].empty());
-  stop_agent(agent);
+  w.stop(agent);
 
   // An inventory change is detected and recorded on the timeline.
   json inventory = d["inventory"];
@@ -359,7 +371,7 @@ TEST(Rmm, ServerDownAndRestartedLosesAndDoublesNothing) {
     auto seqs = stored_seqs(w.server.database_path(), device);
     return !seqs.empty() && seqs.back() >= acked_before + 5 && agent_acked(state).first == seqs.back();
   })) << read_text(state + ".log");
-  stop_agent(agent);
+  w.stop(agent);
   auto seqs = stored_seqs(w.server.database_path(), device);
   expect_contiguous(seqs, 1, agent_acked(state).first);
 }
@@ -376,15 +388,14 @@ TEST(Rmm, KillNineOfTheAgentMidDeliveryLosesAndDoublesNothing) {
   relay.target(w.server.url());
   // Kill it as soon as delivery has begun but before the backlog is through.
   ASSERT_TRUE(eventually([&] { return !stored_seqs(w.server.database_path(), device).empty(); }, 120s));
-  ::kill(agent, SIGKILL);
-  wait_exit(agent);
+  w.stop(agent, SIGKILL);
   auto partial = stored_seqs(w.server.database_path(), device);
   agent = w.run_agent(state, {"--batch-records", "2"});
   ASSERT_TRUE(eventually([&] {
     auto seqs = stored_seqs(w.server.database_path(), device);
     return !seqs.empty() && seqs.back() >= partial.back() + 3 && agent_acked(state).first == seqs.back();
   })) << read_text(state + ".log");
-  stop_agent(agent);
+  w.stop(agent);
   expect_contiguous(stored_seqs(w.server.database_path(), device), 1, agent_acked(state).first);
 }
 
@@ -403,7 +414,7 @@ TEST(Rmm, TheSpoolLimitDropsTheOldestAndReportsTheCount) {
     return !seqs.empty() && agent_acked(state).first == seqs.back() &&
            w.device(device)["spool_dropped_total"].get<int64_t>() > 0;
   })) << read_text(state + ".log");
-  stop_agent(agent);
+  w.stop(agent);
   auto seqs = stored_seqs(w.server.database_path(), device);
   auto [acked, dropped] = agent_acked(state);
   // The oldest records went: what arrived is the newest, contiguous, and
