@@ -16,20 +16,20 @@ json instant_or_null(const std::optional<Instant>& t) { return to_json(t); }
 
 // Reads an enum field through `parse`; a bad value is a field error.
 template <class Enum, class Parse>
-void read_enum(JsonReader& r, FieldErrors& errors, std::string_view key, Enum& out, Parse parse) {
-  if (!r.has(key)) return;
-  std::string text;
-  std::string before_marker = "\x01";
-  text = before_marker;
-  r.text(key, text);
-  if (text == before_marker) return;  // wrong type, already reported
-  auto parsed = parse(text);
+void read_enum(const json& body, JsonReader& r, FieldErrors& errors, std::string_view key, Enum& out, Parse parse) {
+  auto it = body.find(std::string(key));
+  if (it == body.end()) return;
+  if (!it->is_string()) {
+    errors.add(r.path(key), "must be a string");
+    return;
+  }
+  auto parsed = parse(it->get<std::string>());
   if (!parsed) errors.add(r.path(key), parsed.error().message);
   else out = *parsed;
 }
 
-void read_priority(JsonReader& r, FieldErrors& errors, Priority& out) {
-  read_enum(r, errors, "priority", out, [](std::string_view t) { return parse_priority(t); });
+void read_priority(const json& body, JsonReader& r, FieldErrors& errors, Priority& out) {
+  read_enum(body, r, errors, "priority", out, [](std::string_view t) { return parse_priority(t); });
 }
 
 // A JSON array of strings; type problems are field errors "key[i]".
@@ -241,7 +241,7 @@ Status apply_json(TicketStatus& s, const json& body) {
   JsonReader r(body, errors);
   r.only({"name", "category", "pauses_sla", "position", "is_default", "active"}, {"id", "created_at", "updated_at"});
   r.text("name", s.name);
-  read_enum(r, errors, "category", s.category, [](std::string_view t) { return parse_status_category(t); });
+  read_enum(body, r, errors, "category", s.category, [](std::string_view t) { return parse_status_category(t); });
   r.boolean("pauses_sla", s.pauses_sla);
   r.integer("position", s.position);
   r.boolean("is_default", s.is_default);
@@ -345,7 +345,7 @@ Status apply_json(MaintenanceSchedule& s, const json& body, bool creating) {
   r.id("site_id", s.site_id);
   r.id("queue_id", s.queue_id);
   r.id("assignee_id", s.assignee_id);
-  read_priority(r, errors, s.priority);
+  read_priority(body, r, errors, s.priority);
   r.text("subject", s.subject);
   r.text("description", s.description);
   read_string_list(body, errors, "checklist", s.checklist);
@@ -397,9 +397,9 @@ Status apply_json(Ticket& t, const json& body, TicketInput mode, std::optional<I
   if (mode != TicketInput::update) r.id("client_id", t.client_id);
   r.id("site_id", t.site_id);
   r.id("contact_id", t.contact_id);
-  read_enum(r, errors, "source", t.source, [](std::string_view v) { return parse_ticket_source(v); });
-  read_enum(r, errors, "type", t.type, [](std::string_view v) { return parse_ticket_type(v); });
-  read_priority(r, errors, t.priority);
+  read_enum(body, r, errors, "source", t.source, [](std::string_view v) { return parse_ticket_source(v); });
+  read_enum(body, r, errors, "type", t.type, [](std::string_view v) { return parse_ticket_type(v); });
+  read_priority(body, r, errors, t.priority);
   if (r.has("status_id") && body.at("status_id").is_null()) {
     errors.add("status_id", "every ticket has a status; name one");
   } else {

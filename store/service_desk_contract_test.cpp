@@ -324,6 +324,42 @@ TEST_P(StoreContract, FullTextSearchCoversSubjectDescriptionAndNotes) {
   EXPECT_EQ(ticket_search_query("wifi", true), "{subject description public_notes} : (\"wifi\"*)");
 }
 
+TEST_P(StoreContract, SearchResultsPageInNumberOrderWithAndWithoutNarrowFilters) {
+  auto tx = ok(store_->write());
+  ClientId a = add_client(tx, "A");
+  ClientId b = add_client(tx, "B");
+  TicketStatusId status = ok(tx.ticket_statuses().default_status()).id;
+  for (int i = 0; i < 9; ++i) {
+    Ticket t = make_ticket(i % 3 == 0 ? b : a, status, i % 2 == 0 ? "Router reboots" : "Mailbox full", i);
+    ok(tx.tickets().insert(t));
+  }
+  // Routers: numbers 1, 3, 5, 7, 9 (clients b, a, a, b, a).
+  for (std::string sort : {"-number", "number"}) {
+    std::vector<int64_t> seen;
+    std::string cursor;
+    do {
+      TicketFilter f;
+      f.text = "router";
+      auto page = ok(tx.tickets().list(f, ticket_page(2, sort, cursor)));
+      for (auto n : numbers(page)) seen.push_back(n);
+      cursor = page.next_cursor;
+    } while (!cursor.empty());
+    EXPECT_EQ(seen, sort == "number" ? (std::vector<int64_t>{1, 3, 5, 7, 9}) : (std::vector<int64_t>{9, 7, 5, 3, 1}));
+  }
+  TicketFilter narrow;
+  narrow.text = "router";
+  narrow.client = a;
+  auto first = ok(tx.tickets().list(narrow, ticket_page(2, "-number")));
+  EXPECT_EQ(numbers(first), (std::vector<int64_t>{9, 5}));
+  EXPECT_EQ(numbers(ok(tx.tickets().list(narrow, ticket_page(2, "-number", first.next_cursor)))),
+            std::vector<int64_t>{3});
+  narrow.client = ClientId();
+  narrow.categories = {StatusCategory::new_};
+  narrow.priorities = {Priority::p3};
+  EXPECT_EQ(numbers(ok(tx.tickets().list(narrow, ticket_page(10, "created_at")))),
+            (std::vector<int64_t>{1, 3, 5, 7, 9}));
+}
+
 TEST_P(StoreContract, SlaWakeupsComeFromTheIndexInOrder) {
   auto tx = ok(store_->write());
   ClientId client = add_client(tx, "D");

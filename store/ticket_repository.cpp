@@ -84,6 +84,28 @@ constexpr const char* kTicketColumns =
     "response_breached_at, response_warned_at, response_business_ms, resolution_due_at, resolution_warning_at, "
     "resolution_breached_at, resolution_warned_at, resolution_business_ms, sla_next_event_at FROM tickets";
 
+// kTicketColumns with every column qualified by "tickets." (for joins with
+// ticket_search, which has subject and description columns too), without
+// the FROM clause.
+const std::string& qualified_ticket_columns() {
+  static const std::string text = [] {
+    std::string columns = kTicketColumns;
+    columns = columns.substr(7, columns.find(" FROM ") - 7);  // after "SELECT "
+    std::string out = "SELECT ";
+    size_t start = 0;
+    while (start < columns.size()) {
+      size_t comma = columns.find(',', start);
+      if (comma == std::string::npos) comma = columns.size();
+      std::string name = columns.substr(start, comma - start);
+      while (!name.empty() && name.front() == ' ') name.erase(0, 1);
+      out += (start == 0 ? "tickets." : ", tickets.") + name;
+      start = comma + 1;
+    }
+    return out;
+  }();
+  return text;
+}
+
 Result<TicketSla> read_sla(const Rows& r, int first) {
   TicketSla s;
   if (!r.is_null(first)) s.state = TEND_TRY(stored(parse_sla_state(r.text(first)), "SLA state"));
@@ -359,8 +381,11 @@ Status TicketRepository::update(const Ticket& t) {
       opt_ms(s.resolution_warned_at), s.resolution_business_ms, opt_ms(s.next_event_at), t.id.value()));
   TEND_CHECK(require_changed(changed, "ticket"));
   TEND_CHECK(write_devices(t, true));
-  TEND_CHECK(sql_.execute("UPDATE ticket_search SET subject = ?, description = ? WHERE rowid = ?", t.subject,
-                          t.description, t.id.value()));
+  // Rewrite the search entry only when its text changed (an FTS5 update
+  // re-indexes the whole document, notes included).
+  TEND_CHECK(sql_.execute(
+      "UPDATE ticket_search SET subject = ?, description = ? WHERE rowid = ? AND (subject <> ? OR description <> ?)",
+      t.subject, t.description, t.id.value(), t.subject, t.description));
   return {};
 }
 
@@ -378,13 +403,29 @@ Status TicketRepository::update_sla(TicketId id, const TicketSla& s) {
 }
 
 Result<Page<Ticket>> TicketRepository::list(const TicketFilter& filter, const PageRequest& page) {
-  static constexpr SortColumn kColumns[] = {{"number", "number", true},
+  // Numbers and ids are both assigned in order of insertion (the writer is
+  // serialised), so sorting by number is sorting by id: the primary key, and
+  // for searches the rowid order FTS5 streams in.
+  static constexpr SortColumn kColumns[] = {{"number", "id", true},
                                             {"created_at", "created_at", true},
                                             {"updated_at", "updated_at", true},
                                             {"priority", "priority", true},
                                             {"resolution_due_at", kResolutionDueKey, true},
                                             {"response_due_at", kResponseDueKey, true}};
-  ListQuery q(kTicketColumns, "id");
+  const SortColumn& sort = find_sort(page, kColumns);
+  const std::string search = ticket_search_query(filter.text, filter.text_public_only);
+  // A search in number order without a client or site filter is driven by
+  // the full-text index in rowid order: it stops after one page even when a
+  // word matches a large share of the tickets. Otherwise the filters' indexes
+  // drive and the matches are a set to test against ("+id" keeps the planner
+  // from iterating that set instead).
+  const bool search_driven = !search.empty() && sort.field == "number" && !filter.client.valid() &&
+                             !filter.site.valid();
+  ListQuery q(search_driven ? qualified_ticket_columns() +
+                                  " FROM ticket_search JOIN tickets ON tickets.id = ticket_search.rowid"
+                            : std::string(kTicketColumns),
+              search_driven ? "ticket_search.rowid" : "id");
+  if (search_driven) q.where_text("ticket_search MATCH ?", search);
   if (filter.client.valid()) q.where("client_id = ?", filter.client.value());
   if (filter.site.valid()) q.where("site_id = ?", filter.site.value());
   if (filter.queue.valid()) q.where("queue_id = ?", filter.queue.value());
@@ -409,10 +450,21 @@ Result<Page<Ticket>> TicketRepository::list(const TicketFilter& filter, const Pa
   }
   if (filter.due_before) q.where(std::string(kResolutionDueKey) + " < ?", to_unix_ms(*filter.due_before));
   if (filter.due_after) q.where("resolution_due_at >= ?", to_unix_ms(*filter.due_after));
-  std::string search = ticket_search_query(filter.text, filter.text_public_only);
-  if (!search.empty()) q.where_text("id IN (SELECT rowid FROM ticket_search WHERE ticket_search MATCH ?)", search);
-  const SortColumn& sort = find_sort(page, kColumns);
-  std::string statement = TEND_TRY(q.render(page, sort));
+  if (!search.empty() && !search_driven) {
+    q.where_text("+id IN (SELECT rowid FROM ticket_search WHERE ticket_search MATCH ?)", search);
+  }
+  std::string statement;
+  if (search_driven) {
+    // The keyset on the rowid alone, so FTS5 can seek to it.
+    PageRequest first = page;
+    first.after.reset();
+    if (page.after) {
+      q.where(page.descending() ? "ticket_search.rowid < ?" : "ticket_search.rowid > ?", page.after->id);
+    }
+    statement = TEND_TRY(q.render(first, SortColumn{"number", "ticket_search.rowid", true}));
+  } else {
+    statement = TEND_TRY(q.render(page, sort));
+  }
   std::vector<Ticket> items;
   {
     auto rows = TEND_TRY(sql_.connection().query(statement, q.params()));
@@ -420,7 +472,7 @@ Result<Page<Ticket>> TicketRepository::list(const TicketFilter& filter, const Pa
   }
   TEND_CHECK(load_details(items, false));
   return finish_page(std::move(items), page, [&](const Ticket& t) -> std::string {
-    if (sort.field == "number") return std::to_string(t.number);
+    if (sort.field == "number") return std::to_string(t.id.value());
     if (sort.field == "created_at") return std::to_string(to_unix_ms(t.created_at));
     if (sort.field == "updated_at") return std::to_string(to_unix_ms(t.updated_at));
     if (sort.field == "priority") return std::to_string(priority_value(t.priority));
