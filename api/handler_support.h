@@ -39,14 +39,46 @@ Result<nlohmann::json> body_of(const RequestContext& c);
 // The sort names of a repository's list as a vector.
 std::vector<std::string_view> sorts(std::span<const std::string_view> s);
 
-// {"items": [...to_json(item)...], "next_cursor": ...}.
+// Types whose JSON is streamed by write_json (app/json_codec.h) rather than
+// built as a DOM.
+template <class T>
+concept StreamedJson = requires(wire::JsonWriter& w, const T& value) { write_json(w, value); };
+
+// {"items": [...], "next_cursor": ...}.
 template <class T>
 HttpResponse page_response(const Page<T>& page) {
-  nlohmann::json items = nlohmann::json::array();
-  for (const auto& item : page.items) items.push_back(to_json(item));
-  return json_response(200, {{"items", std::move(items)},
-                             {"next_cursor", page.next_cursor.empty() ? nlohmann::json(nullptr)
-                                                                       : nlohmann::json(page.next_cursor)}});
+  if constexpr (StreamedJson<T>) {
+    HttpResponse r;
+    r.status = 200;
+    r.body.reserve(64 + page.items.size() * 512);
+    wire::JsonWriter w(r.body);
+    w.begin_object();
+    w.key("items");
+    w.begin_array();
+    for (const auto& item : page.items) write_json(w, item);
+    w.end_array();
+    w.key("next_cursor");
+    if (page.next_cursor.empty()) w.null();
+    else w.string(page.next_cursor);
+    w.end_object();
+    return r;
+  } else {
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& item : page.items) items.push_back(to_json(item));
+    return json_response(200, {{"items", std::move(items)},
+                               {"next_cursor", page.next_cursor.empty() ? nlohmann::json(nullptr)
+                                                                         : nlohmann::json(page.next_cursor)}});
+  }
+}
+
+// One object as the response body, streamed.
+template <StreamedJson T>
+HttpResponse object_response(int status, const T& value) {
+  HttpResponse r;
+  r.status = status;
+  wire::JsonWriter w(r.body);
+  write_json(w, value);
+  return r;
 }
 
 // The {id} path parameter as a typed id; not_found when it is not one.

@@ -79,7 +79,7 @@ void Api::add_routes() {
     return r;
   });
   add("GET", "/api/v1/auth/me", kEveryone, "read your own account", [&s](RequestContext& c) -> Result<HttpResponse> {
-    return json_response(200, to_json(TEND_TRY(s.users.me(c.principal))));
+    return object_response(200, TEND_TRY(s.users.me(c.principal)));
   });
   add("POST", "/api/v1/auth/password", kEveryone, "change your own password",
       [&s](RequestContext& c) -> Result<HttpResponse> {
@@ -137,10 +137,10 @@ void Api::add_routes() {
 
   // ---- provider ----------------------------------------------------------------
   add("GET", "/api/v1/provider", kStaff, "read the provider settings", [&s](RequestContext&) -> Result<HttpResponse> {
-    return json_response(200, to_json(TEND_TRY(s.provider.get())));
+    return object_response(200, TEND_TRY(s.provider.get()));
   });
   add("PATCH", "/api/v1/provider", kAdmin, "change the provider settings", [&s](RequestContext& c) -> Result<HttpResponse> {
-    return json_response(200, to_json(TEND_TRY(s.provider.update(c.principal, TEND_TRY(body_of(c))))));
+    return object_response(200, TEND_TRY(s.provider.update(c.principal, TEND_TRY(body_of(c)))));
   });
 
   // ---- users -------------------------------------------------------------------
@@ -160,14 +160,14 @@ void Api::add_routes() {
     return page_response(TEND_TRY(s.users.list_users(c.principal, filter, page)));
   });
   add("POST", "/api/v1/users", kAdmin, "create a user", [&s](RequestContext& c) -> Result<HttpResponse> {
-    return json_response(201, to_json(TEND_TRY(s.users.create_user(c.principal, TEND_TRY(body_of(c))))));
+    return object_response(201, TEND_TRY(s.users.create_user(c.principal, TEND_TRY(body_of(c)))));
   });
   add("GET", "/api/v1/users/{id}", kAdmin, "read a user", [&s](RequestContext& c) -> Result<HttpResponse> {
-    return json_response(200, to_json(TEND_TRY(s.users.get_user(c.principal, TEND_TRY(id_of<UserId>(c))))));
+    return object_response(200, TEND_TRY(s.users.get_user(c.principal, TEND_TRY(id_of<UserId>(c)))));
   });
   add("PATCH", "/api/v1/users/{id}", kAdmin, "change a user", [&s](RequestContext& c) -> Result<HttpResponse> {
     UserId id = TEND_TRY(id_of<UserId>(c));
-    return json_response(200, to_json(TEND_TRY(s.users.update_user(c.principal, id, TEND_TRY(body_of(c))))));
+    return object_response(200, TEND_TRY(s.users.update_user(c.principal, id, TEND_TRY(body_of(c)))));
   });
 
   add_tenancy_routes();

@@ -21,23 +21,23 @@ void Api::add_tenancy_routes() {
     return page_response(TEND_TRY(s.tenancy.list_clients(c.principal, filter, page)));
   });
   add("POST", "/api/v1/clients", kEditors, "create a client", [&s](RequestContext& c) -> Result<HttpResponse> {
-    return json_response(201, to_json(TEND_TRY(s.tenancy.create_client(c.principal, TEND_TRY(body_of(c))))));
+    return object_response(201, TEND_TRY(s.tenancy.create_client(c.principal, TEND_TRY(body_of(c)))));
   });
   add("GET", "/api/v1/clients/{id}", kEveryone, "read a client", [&s](RequestContext& c) -> Result<HttpResponse> {
-    return json_response(200, to_json(TEND_TRY(s.tenancy.get_client(c.principal, TEND_TRY(id_of<ClientId>(c))))));
+    return object_response(200, TEND_TRY(s.tenancy.get_client(c.principal, TEND_TRY(id_of<ClientId>(c)))));
   });
   add("PATCH", "/api/v1/clients/{id}", kEditors, "change a client", [&s](RequestContext& c) -> Result<HttpResponse> {
     ClientId id = TEND_TRY(id_of<ClientId>(c));
-    return json_response(200, to_json(TEND_TRY(s.tenancy.update_client(c.principal, id, TEND_TRY(body_of(c))))));
+    return object_response(200, TEND_TRY(s.tenancy.update_client(c.principal, id, TEND_TRY(body_of(c)))));
   });
   add("POST", "/api/v1/clients/{id}/archive", kAdmin, "archive a client", [&s](RequestContext& c) -> Result<HttpResponse> {
     ClientId id = TEND_TRY(id_of<ClientId>(c));
-    return json_response(200, to_json(TEND_TRY(s.tenancy.set_client_archived(c.principal, id, true))));
+    return object_response(200, TEND_TRY(s.tenancy.set_client_archived(c.principal, id, true)));
   });
   add("POST", "/api/v1/clients/{id}/restore", kAdmin, "restore an archived client",
       [&s](RequestContext& c) -> Result<HttpResponse> {
         ClientId id = TEND_TRY(id_of<ClientId>(c));
-        return json_response(200, to_json(TEND_TRY(s.tenancy.set_client_archived(c.principal, id, false))));
+        return object_response(200, TEND_TRY(s.tenancy.set_client_archived(c.principal, id, false)));
       });
 
   // ---- sites -------------------------------------------------------------------
@@ -51,23 +51,23 @@ void Api::add_tenancy_routes() {
     return page_response(TEND_TRY(s.tenancy.list_sites(c.principal, filter, page)));
   });
   add("POST", "/api/v1/sites", kEditors, "create a site", [&s](RequestContext& c) -> Result<HttpResponse> {
-    return json_response(201, to_json(TEND_TRY(s.tenancy.create_site(c.principal, TEND_TRY(body_of(c))))));
+    return object_response(201, TEND_TRY(s.tenancy.create_site(c.principal, TEND_TRY(body_of(c)))));
   });
   add("GET", "/api/v1/sites/{id}", kEveryone, "read a site", [&s](RequestContext& c) -> Result<HttpResponse> {
-    return json_response(200, to_json(TEND_TRY(s.tenancy.get_site(c.principal, TEND_TRY(id_of<SiteId>(c))))));
+    return object_response(200, TEND_TRY(s.tenancy.get_site(c.principal, TEND_TRY(id_of<SiteId>(c)))));
   });
   add("PATCH", "/api/v1/sites/{id}", kEditors, "change a site", [&s](RequestContext& c) -> Result<HttpResponse> {
     SiteId id = TEND_TRY(id_of<SiteId>(c));
-    return json_response(200, to_json(TEND_TRY(s.tenancy.update_site(c.principal, id, TEND_TRY(body_of(c))))));
+    return object_response(200, TEND_TRY(s.tenancy.update_site(c.principal, id, TEND_TRY(body_of(c)))));
   });
   add("POST", "/api/v1/sites/{id}/archive", kEditors, "archive a site", [&s](RequestContext& c) -> Result<HttpResponse> {
     SiteId id = TEND_TRY(id_of<SiteId>(c));
-    return json_response(200, to_json(TEND_TRY(s.tenancy.set_site_archived(c.principal, id, true))));
+    return object_response(200, TEND_TRY(s.tenancy.set_site_archived(c.principal, id, true)));
   });
   add("POST", "/api/v1/sites/{id}/restore", kEditors, "restore an archived site",
       [&s](RequestContext& c) -> Result<HttpResponse> {
         SiteId id = TEND_TRY(id_of<SiteId>(c));
-        return json_response(200, to_json(TEND_TRY(s.tenancy.set_site_archived(c.principal, id, false))));
+        return object_response(200, TEND_TRY(s.tenancy.set_site_archived(c.principal, id, false)));
       });
 
   // ---- contacts ----------------------------------------------------------------
@@ -83,25 +83,25 @@ void Api::add_tenancy_routes() {
     return page_response(TEND_TRY(s.tenancy.list_contacts(c.principal, filter, page)));
   });
   add("POST", "/api/v1/contacts", kContactEditors, "create a contact", [&s](RequestContext& c) -> Result<HttpResponse> {
-    return json_response(201, to_json(TEND_TRY(s.tenancy.create_contact(c.principal, TEND_TRY(body_of(c))))));
+    return object_response(201, TEND_TRY(s.tenancy.create_contact(c.principal, TEND_TRY(body_of(c)))));
   });
   add("GET", "/api/v1/contacts/{id}", kEveryone, "read a contact", [&s](RequestContext& c) -> Result<HttpResponse> {
-    return json_response(200, to_json(TEND_TRY(s.tenancy.get_contact(c.principal, TEND_TRY(id_of<ContactId>(c))))));
+    return object_response(200, TEND_TRY(s.tenancy.get_contact(c.principal, TEND_TRY(id_of<ContactId>(c)))));
   });
   add("PATCH", "/api/v1/contacts/{id}", kContactEditors, "change a contact",
       [&s](RequestContext& c) -> Result<HttpResponse> {
         ContactId id = TEND_TRY(id_of<ContactId>(c));
-        return json_response(200, to_json(TEND_TRY(s.tenancy.update_contact(c.principal, id, TEND_TRY(body_of(c))))));
+        return object_response(200, TEND_TRY(s.tenancy.update_contact(c.principal, id, TEND_TRY(body_of(c)))));
       });
   add("POST", "/api/v1/contacts/{id}/archive", kContactEditors, "archive a contact",
       [&s](RequestContext& c) -> Result<HttpResponse> {
         ContactId id = TEND_TRY(id_of<ContactId>(c));
-        return json_response(200, to_json(TEND_TRY(s.tenancy.set_contact_archived(c.principal, id, true))));
+        return object_response(200, TEND_TRY(s.tenancy.set_contact_archived(c.principal, id, true)));
       });
   add("POST", "/api/v1/contacts/{id}/restore", kContactEditors, "restore an archived contact",
       [&s](RequestContext& c) -> Result<HttpResponse> {
         ContactId id = TEND_TRY(id_of<ContactId>(c));
-        return json_response(200, to_json(TEND_TRY(s.tenancy.set_contact_archived(c.principal, id, false))));
+        return object_response(200, TEND_TRY(s.tenancy.set_contact_archived(c.principal, id, false)));
       });
 
 }

@@ -115,11 +115,6 @@ json to_json(const std::optional<Instant>& instant) {
   return instant ? json(format_rfc3339(*instant)) : json(nullptr);
 }
 
-json to_json(const Address& a) {
-  return {{"line1", a.line1}, {"line2", a.line2},   {"postal_code", a.postal_code},
-          {"city", a.city},   {"region", a.region}, {"country", a.country}};
-}
-
 namespace {
 
 void read_address(JsonReader& r, Address& a) {
@@ -132,25 +127,8 @@ void read_address(JsonReader& r, Address& a) {
   r.text("country", a.country);
 }
 
-json id_or_null(int64_t id) { return id > 0 ? json(id) : json(nullptr); }
 
 }  // namespace
-
-json to_json(const Client& c) {
-  return {{"id", c.id.value()},
-          {"name", c.name},
-          {"reference", c.reference},
-          {"currency", std::string(c.currency.code())},
-          {"vat_number", c.vat_number},
-          {"email", c.email},
-          {"phone", c.phone},
-          {"website", c.website},
-          {"address", to_json(c.address)},
-          {"notes", c.notes},
-          {"created_at", format_rfc3339(c.created_at)},
-          {"updated_at", format_rfc3339(c.updated_at)},
-          {"archived_at", to_json(c.archived_at)}};
-}
 
 Status apply_json(Client& c, const json& body) {
   FieldErrors errors;
@@ -170,18 +148,6 @@ Status apply_json(Client& c, const json& body) {
   return validate(c);
 }
 
-json to_json(const Site& s) {
-  return {{"id", s.id.value()},
-          {"client_id", s.client_id.value()},
-          {"name", s.name},
-          {"address", to_json(s.address)},
-          {"time_zone", s.time_zone},
-          {"notes", s.notes},
-          {"created_at", format_rfc3339(s.created_at)},
-          {"updated_at", format_rfc3339(s.updated_at)},
-          {"archived_at", to_json(s.archived_at)}};
-}
-
 Status apply_json(Site& s, const json& body, bool creating) {
   FieldErrors errors;
   JsonReader r(body, errors);
@@ -197,21 +163,6 @@ Status apply_json(Site& s, const json& body, bool creating) {
   r.text("notes", s.notes);
   TEND_CHECK(std::move(errors).status());
   return validate(s);
-}
-
-json to_json(const Contact& c) {
-  return {{"id", c.id.value()},
-          {"client_id", c.client_id.value()},
-          {"site_id", id_or_null(c.site_id.value())},
-          {"name", c.name},
-          {"email", c.email},
-          {"phone", c.phone},
-          {"title", c.title},
-          {"is_primary", c.is_primary},
-          {"notes", c.notes},
-          {"created_at", format_rfc3339(c.created_at)},
-          {"updated_at", format_rfc3339(c.updated_at)},
-          {"archived_at", to_json(c.archived_at)}};
 }
 
 Status apply_json(Contact& c, const json& body, bool creating) {
@@ -234,19 +185,6 @@ Status apply_json(Contact& c, const json& body, bool creating) {
   r.text("notes", c.notes);
   TEND_CHECK(std::move(errors).status());
   return validate(c);
-}
-
-json to_json(const User& u) {
-  return {{"id", u.id.value()},
-          {"email", u.email},
-          {"name", u.name},
-          {"role", std::string(to_string(u.role))},
-          {"client_id", id_or_null(u.client_id.value())},
-          {"contact_id", id_or_null(u.contact_id.value())},
-          {"active", u.active},
-          {"created_at", format_rfc3339(u.created_at)},
-          {"updated_at", format_rfc3339(u.updated_at)},
-          {"last_login_at", to_json(u.last_login_at)}};
 }
 
 Status apply_json(User& u, const json& body, std::initializer_list<std::string_view> extra_allowed) {
@@ -277,23 +215,6 @@ Status apply_json(User& u, const json& body, std::initializer_list<std::string_v
   return validate(u);
 }
 
-json to_json(const ProviderSettings& p) {
-  return {{"name", p.name},
-          {"legal_name", p.legal_name},
-          {"email", p.email},
-          {"phone", p.phone},
-          {"website", p.website},
-          {"vat_number", p.vat_number},
-          {"registration_number", p.registration_number},
-          {"address", to_json(p.address)},
-          {"currency", std::string(p.currency.code())},
-          {"time_zone", p.time_zone},
-          {"bank_account", p.bank_account},
-          {"bank_bic", p.bank_bic},
-          {"payment_terms_days", p.payment_terms_days},
-          {"updated_at", format_rfc3339(p.updated_at)}};
-}
-
 Status apply_json(ProviderSettings& p, const json& body) {
   FieldErrors errors;
   JsonReader r(body, errors);
@@ -316,5 +237,143 @@ Status apply_json(ProviderSettings& p, const json& body) {
   TEND_CHECK(std::move(errors).status());
   return validate(p);
 }
+
+// ---- writers -------------------------------------------------------------------
+
+namespace {
+
+void id_or_null(wire::JsonWriter& w, std::string_view key, int64_t id) {
+  w.key(key);
+  if (id > 0) w.integer(id);
+  else w.null();
+}
+
+void instant_field(wire::JsonWriter& w, std::string_view key, Instant t) {
+  w.key(key);
+  w.string(format_rfc3339(t));
+}
+
+template <class T>
+json dom_of(const T& value) {
+  std::string text;
+  wire::JsonWriter w(text);
+  write_json(w, value);
+  return json::parse(text);
+}
+
+}  // namespace
+
+void write_json(wire::JsonWriter& w, const std::optional<Instant>& instant) {
+  if (instant) w.string(format_rfc3339(*instant));
+  else w.null();
+}
+
+void write_json(wire::JsonWriter& w, const Address& a) {
+  w.begin_object();
+  w.field("line1", a.line1);
+  w.field("line2", a.line2);
+  w.field("postal_code", a.postal_code);
+  w.field("city", a.city);
+  w.field("region", a.region);
+  w.field("country", a.country);
+  w.end_object();
+}
+
+void write_json(wire::JsonWriter& w, const Client& c) {
+  w.begin_object();
+  w.field("id", c.id.value());
+  w.field("name", c.name);
+  w.field("reference", c.reference);
+  w.field("currency", c.currency.code());
+  w.field("vat_number", c.vat_number);
+  w.field("email", c.email);
+  w.field("phone", c.phone);
+  w.field("website", c.website);
+  w.key("address");
+  write_json(w, c.address);
+  w.field("notes", c.notes);
+  instant_field(w, "created_at", c.created_at);
+  instant_field(w, "updated_at", c.updated_at);
+  w.key("archived_at");
+  write_json(w, c.archived_at);
+  w.end_object();
+}
+
+void write_json(wire::JsonWriter& w, const Site& s) {
+  w.begin_object();
+  w.field("id", s.id.value());
+  w.field("client_id", s.client_id.value());
+  w.field("name", s.name);
+  w.key("address");
+  write_json(w, s.address);
+  w.field("time_zone", s.time_zone);
+  w.field("notes", s.notes);
+  instant_field(w, "created_at", s.created_at);
+  instant_field(w, "updated_at", s.updated_at);
+  w.key("archived_at");
+  write_json(w, s.archived_at);
+  w.end_object();
+}
+
+void write_json(wire::JsonWriter& w, const Contact& c) {
+  w.begin_object();
+  w.field("id", c.id.value());
+  w.field("client_id", c.client_id.value());
+  id_or_null(w, "site_id", c.site_id.value());
+  w.field("name", c.name);
+  w.field("email", c.email);
+  w.field("phone", c.phone);
+  w.field("title", c.title);
+  w.field("is_primary", c.is_primary);
+  w.field("notes", c.notes);
+  instant_field(w, "created_at", c.created_at);
+  instant_field(w, "updated_at", c.updated_at);
+  w.key("archived_at");
+  write_json(w, c.archived_at);
+  w.end_object();
+}
+
+void write_json(wire::JsonWriter& w, const User& u) {
+  w.begin_object();
+  w.field("id", u.id.value());
+  w.field("email", u.email);
+  w.field("name", u.name);
+  w.field("role", to_string(u.role));
+  id_or_null(w, "client_id", u.client_id.value());
+  id_or_null(w, "contact_id", u.contact_id.value());
+  w.field("active", u.active);
+  instant_field(w, "created_at", u.created_at);
+  instant_field(w, "updated_at", u.updated_at);
+  w.key("last_login_at");
+  write_json(w, u.last_login_at);
+  w.end_object();
+}
+
+void write_json(wire::JsonWriter& w, const ProviderSettings& p) {
+  w.begin_object();
+  w.field("name", p.name);
+  w.field("legal_name", p.legal_name);
+  w.field("email", p.email);
+  w.field("phone", p.phone);
+  w.field("website", p.website);
+  w.field("vat_number", p.vat_number);
+  w.field("registration_number", p.registration_number);
+  w.key("address");
+  write_json(w, p.address);
+  w.field("currency", p.currency.code());
+  w.field("time_zone", p.time_zone);
+  w.field("bank_account", p.bank_account);
+  w.field("bank_bic", p.bank_bic);
+  w.field("payment_terms_days", p.payment_terms_days);
+  instant_field(w, "updated_at", p.updated_at);
+  w.end_object();
+}
+
+json to_json(const Address& a) { return dom_of(a); }
+json to_json(const Client& c) { return dom_of(c); }
+json to_json(const Site& s) { return dom_of(s); }
+json to_json(const Contact& c) { return dom_of(c); }
+json to_json(const User& u) { return dom_of(u); }
+json to_json(const ProviderSettings& p) { return dom_of(p); }
 
 }  // namespace tend

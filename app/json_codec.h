@@ -17,6 +17,7 @@
 #include "core/provider.h"
 #include "core/tenancy.h"
 #include "core/users.h"
+#include "wire/json_writer.h"
 
 namespace tend {
 
@@ -64,11 +65,24 @@ class JsonReader {
 // a body that is not a JSON object.
 Result<nlohmann::json> parse_json_object(std::string_view body);
 
+// The one definition of each object's JSON shape, streamed without a DOM
+// (list responses write thousands of these per second).
+void write_json(wire::JsonWriter& w, const Address& address);
+void write_json(wire::JsonWriter& w, const Client& client);
+void write_json(wire::JsonWriter& w, const Site& site);
+void write_json(wire::JsonWriter& w, const Contact& contact);
+void write_json(wire::JsonWriter& w, const User& user);  // never includes the password hash
+void write_json(wire::JsonWriter& w, const ProviderSettings& provider);
+// Writes an instant as RFC 3339, or null.
+void write_json(wire::JsonWriter& w, const std::optional<Instant>& instant);
+
+// The same shapes as a DOM, for the audit trail's field diffs (parsed from
+// write_json's output, so the two never drift apart).
 nlohmann::json to_json(const Address& address);
 nlohmann::json to_json(const Client& client);
 nlohmann::json to_json(const Site& site);
 nlohmann::json to_json(const Contact& contact);
-nlohmann::json to_json(const User& user);  // never includes the password hash
+nlohmann::json to_json(const User& user);
 nlohmann::json to_json(const ProviderSettings& provider);
 // null for nullopt, else RFC 3339.
 nlohmann::json to_json(const std::optional<Instant>& instant);

@@ -20,24 +20,43 @@ bool read_digits(std::string_view text, size_t pos, size_t count, int& out) {
 }  // namespace
 
 std::string format_rfc3339(Instant t) {
+  // Hand-formatted: this runs for every timestamp of every JSON response.
   using namespace std::chrono;
   auto day = floor<days>(t);
   year_month_day ymd{day};
   hh_mm_ss<milliseconds> hms{t - day};
-  char buf[40];
-  int ms = static_cast<int>(hms.subseconds().count());
-  if (ms == 0) {
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(ymd.year()),
-                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                  static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                  static_cast<int>(hms.seconds().count()));
+  char buf[32];
+  char* p = buf;
+  auto put = [&p](unsigned value, int width) {
+    for (int i = width - 1; i >= 0; --i) {
+      p[i] = static_cast<char>('0' + value % 10);
+      value /= 10;
+    }
+    p += width;
+  };
+  int year = static_cast<int>(ymd.year());
+  if (year < 0 || year > 9999) {
+    std::snprintf(buf, sizeof buf, "%+06d", year);
+    p = buf + 6;
   } else {
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<int>(ymd.year()),
-                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                  static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                  static_cast<int>(hms.seconds().count()), ms);
+    put(static_cast<unsigned>(year), 4);
   }
-  return buf;
+  *p++ = '-';
+  put(static_cast<unsigned>(ymd.month()), 2);
+  *p++ = '-';
+  put(static_cast<unsigned>(ymd.day()), 2);
+  *p++ = 'T';
+  put(static_cast<unsigned>(hms.hours().count()), 2);
+  *p++ = ':';
+  put(static_cast<unsigned>(hms.minutes().count()), 2);
+  *p++ = ':';
+  put(static_cast<unsigned>(hms.seconds().count()), 2);
+  if (auto ms = static_cast<unsigned>(hms.subseconds().count()); ms != 0) {
+    *p++ = '.';
+    put(ms, 3);
+  }
+  *p++ = 'Z';
+  return std::string(buf, p);
 }
 
 Result<std::chrono::year_month_day> parse_date(std::string_view text) {

@@ -139,6 +139,7 @@ Result<Page<Client>> ClientRepository::list(const ClientFilter& filter, const Pa
   std::string statement = TEND_TRY(q.render(page, sort));
   auto rows = TEND_TRY(sql_.connection().query(statement, q.params()));
   std::vector<Client> items;
+  items.reserve(static_cast<size_t>(page.limit) + 1);
   while (TEND_TRY(rows->next())) items.push_back(TEND_TRY(read_client(*rows)));
   return finish_page(std::move(items), page, [&](const Client& c) {
     if (sort.field == "name") return name_key(c.name);

@@ -1,5 +1,7 @@
 #include "wire/json_writer.h"
 
+#include <array>
+
 #include <charconv>
 #include <cmath>
 
@@ -28,15 +30,37 @@ size_t utf8_length(const unsigned char* p, size_t left) {
 
 }  // namespace
 
+namespace {
+
+// kPlain[b] is true for bytes copied as they are: printable ASCII other
+// than '"' and '\\'.
+constexpr auto kPlain = [] {
+  std::array<bool, 256> table{};
+  for (int b = 0x20; b < 0x80; ++b) table[static_cast<size_t>(b)] = b != '"' && b != '\\';
+  return table;
+}();
+
+}  // namespace
+
 void append_json_string(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
+  out.reserve(out.size() + text.size() + 2);
   out += '"';
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t size = text.size();
   size_t i = 0;
-  while (i < text.size()) {
+  while (i < size) {
+    // Copy the longest run of bytes that need no escaping in one append.
+    size_t run = i;
+    while (run < size && kPlain[p[run]]) ++run;
+    if (run > i) {
+      out.append(text.data() + i, run - i);
+      i = run;
+      if (i == size) break;
+    }
     unsigned char c = p[i];
     if (c >= 0x80) {
-      size_t n = utf8_length(p + i, text.size() - i);
+      size_t n = utf8_length(p + i, size - i);
       if (n == 0) {
         out += "\xEF\xBF\xBD";
         ++i;
@@ -53,13 +77,9 @@ void append_json_string(std::string& out, std::string_view text) {
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
       default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out += kHex[c >> 4];
-          out += kHex[c & 15];
-        } else {
-          out += static_cast<char>(c);
-        }
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 15];
     }
     ++i;
   }
@@ -68,8 +88,10 @@ void append_json_string(std::string& out, std::string_view text) {
 
 void JsonWriter::key(std::string_view name) {
   separate();
-  append_json_string(out_, name);
-  out_ += ':';
+  // Keys are program constants (plain ASCII names); no escaping needed.
+  out_ += '"';
+  out_.append(name);
+  out_ += "\":";
   after_key_ = true;
 }
 

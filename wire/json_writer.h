@@ -19,7 +19,8 @@ class JsonWriter {
   void end_object() { out_ += '}'; first_ = false; }
   void begin_array() { separate(); out_ += '['; first_ = true; }
   void end_array() { out_ += ']'; first_ = false; }
-  // Writes "key": (the value follows with one of the calls below).
+  // Writes "key": (the value follows with one of the calls below). Keys are
+  // written as given: they must be plain ASCII names (program constants).
   void key(std::string_view name);
   void string(std::string_view value);
   void integer(int64_t value);
