@@ -55,9 +55,10 @@ build() {  # preset [targets...]
 
 demo() {
   install_packages
-  build release
+  build release --target tend tend-agent
   local data="$here/demo-data"
   local tend="$here/build/release/exe/tend"
+  local agent="$here/build/release/agent/tend-agent"
   local listen="${TEND_DEMO_LISTEN:-127.0.0.1:8080}"
   local admin_email="admin@demo.tend" password="tend-demo-2026"
   if [ ! -f "$data/tend.db" ]; then
@@ -65,11 +66,13 @@ demo() {
     "$tend" init --data "$data" --admin-email "$admin_email" --admin-password "$password" \
       --admin-name "Mark Vos" --provider-name "Vos IT Services" --currency EUR --time-zone Europe/Amsterdam
     "$tend" demo seed --data "$data"
+    "$tend" demo devices --data "$data" --count 300
   fi
   say "starting the server"
   "$tend" serve --data "$data" --listen "$listen" >"$data/serve.out" 2>"$data/serve.log" &
   local server=$!
-  trap 'kill -TERM $server 2>/dev/null; wait $server 2>/dev/null' EXIT INT TERM
+  local agent_pid=""
+  trap 'kill -TERM $server $agent_pid 2>/dev/null; wait 2>/dev/null' EXIT INT TERM
   for _ in $(seq 1 200); do
     grep -q 'tend listening on' "$data/serve.out" 2>/dev/null && break
     kill -0 $server 2>/dev/null || { cat "$data/serve.log" >&2; exit 1; }
@@ -77,6 +80,17 @@ demo() {
   done
   local url
   url=$(sed -n 's/^tend listening on //p' "$data/serve.out")
+
+  # A real agent on this machine, enrolled once at the first site.
+  if [ ! -f "$data/agent/agent.conf" ]; then
+    say "enrolling the local agent"
+    local enrollment
+    enrollment=$("$tend" enrollment create --data "$data" --site 2 --uses 1 --json |
+      python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+    "$agent" enroll --server "$url" --token "$enrollment" --state "$data/agent"
+  fi
+  "$agent" run --state "$data/agent" --start-delay 0 >"$data/agent.log" 2>&1 &
+  agent_pid=$!
   cat <<MSG
 
   Tend demo is running: $url
@@ -85,6 +99,7 @@ demo() {
                lisa@vos-it.nl (read-only), anna@bakkerijjansen.nl (portal) — same password
     API docs:  $url/api/v1/openapi.json
     health:    $url/healthz      metrics: $url/metrics
+    devices:   300 simulated + this machine's real agent (log: $data/agent.log)
     log:       $data/serve.log
   Press Ctrl-C to stop.
 
