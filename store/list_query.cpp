@@ -54,6 +54,13 @@ void ListQuery::contains(std::string_view key_column, std::string_view text) {
 
 Result<std::string> ListQuery::render(const PageRequest& page, const SortColumn& sort) {
   const char* direction = page.descending() ? "DESC" : "ASC";
+  // Sorting by the id itself needs no tie-breaker (and a repeated ORDER BY
+  // term would keep virtual tables such as FTS5 from streaming in order).
+  if (sort.column == id_column_) {
+    if (page.after) where(id_column_ + (page.descending() ? " < ?" : " > ?"), page.after->id);
+    params_.emplace_back(static_cast<int64_t>(page.limit) + 1);
+    return select_ + where_ + " ORDER BY " + id_column_ + " " + direction + " LIMIT ?";
+  }
   if (page.after) {
     std::string clause = "(" + std::string(sort.column) + ", " + id_column_ + ") " +
                          (page.descending() ? "<" : ">") + " (?, ?)";

@@ -48,8 +48,9 @@ class ListQuery {
   void contains(std::string_view key_column, std::string_view text);
 
   // Renders the statement for `page` sorted by `sort`; the keyset condition
-  // continues after page.after. invalid_input when the cursor key does not
-  // fit the column type.
+  // continues after page.after. When `sort.column` is the id column itself
+  // the id alone is the key (no tie-breaker). invalid_input when the cursor
+  // key does not fit the column type.
   Result<std::string> render(const PageRequest& page, const SortColumn& sort);
   std::span<const SqlValue> params() const { return params_; }
 

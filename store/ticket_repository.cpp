@@ -453,18 +453,10 @@ Result<Page<Ticket>> TicketRepository::list(const TicketFilter& filter, const Pa
   if (!search.empty() && !search_driven) {
     q.where_text("+id IN (SELECT rowid FROM ticket_search WHERE ticket_search MATCH ?)", search);
   }
-  std::string statement;
-  if (search_driven) {
-    // The keyset on the rowid alone, so FTS5 can seek to it.
-    PageRequest first = page;
-    first.after.reset();
-    if (page.after) {
-      q.where(page.descending() ? "ticket_search.rowid < ?" : "ticket_search.rowid > ?", page.after->id);
-    }
-    statement = TEND_TRY(q.render(first, SortColumn{"number", "ticket_search.rowid", true}));
-  } else {
-    statement = TEND_TRY(q.render(page, sort));
-  }
+  // Search-driven pages are keyed on the rowid alone, in the order FTS5
+  // streams (ListQuery adds no tie-breaker for the id column).
+  std::string statement = TEND_TRY(
+      q.render(page, search_driven ? SortColumn{"number", "ticket_search.rowid", true} : sort));
   std::vector<Ticket> items;
   {
     auto rows = TEND_TRY(sql_.connection().query(statement, q.params()));
