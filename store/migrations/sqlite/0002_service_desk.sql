@@ -159,6 +159,12 @@ CREATE INDEX tickets_by_resolution_due ON tickets (coalesce(resolution_due_at, 9
 CREATE INDEX tickets_by_response_due ON tickets (coalesce(response_due_at, 9223372036854775807), id);
 CREATE INDEX tickets_by_queue_category_priority_due
   ON tickets (queue_id, status_category, priority, coalesce(resolution_due_at, 9223372036854775807), id);
+-- "Open tickets by urgency" without a queue: closed tickets keep their due
+-- times, so the due order alone would wade through years of them.
+CREATE INDEX tickets_by_category_resolution_due
+  ON tickets (status_category, coalesce(resolution_due_at, 9223372036854775807), id);
+CREATE INDEX tickets_by_category_response_due
+  ON tickets (status_category, coalesce(response_due_at, 9223372036854775807), id);
 CREATE INDEX tickets_by_sla_state ON tickets (sla_state, id) WHERE sla_state IS NOT NULL;
 -- The SLA watcher's wake-ups: the earliest next event, without a scan.
 CREATE INDEX tickets_sla_wakeups ON tickets (sla_next_event_at) WHERE sla_next_event_at IS NOT NULL;
