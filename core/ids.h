@@ -40,6 +40,16 @@ using ScheduleId = Id<struct ScheduleTag>;
 // Devices (the RMM issue); tickets link them. Redeclaring this alias with the
 // same type elsewhere is harmless.
 using DeviceId = Id<struct DeviceTag>;
+// Time, parts, services and contracts (core/work.h, core/contracts.h).
+using TaxCategoryId = Id<struct TaxCategoryTag>;
+using WorkTypeId = Id<struct WorkTypeTag>;
+using TimeEntryId = Id<struct TimeEntryTag>;
+using CatalogueItemId = Id<struct CatalogueItemTag>;
+using StockMovementId = Id<struct StockMovementTag>;
+using PartUsageId = Id<struct PartUsageTag>;
+using ServiceUsageId = Id<struct ServiceUsageTag>;
+using ContractId = Id<struct ContractTag>;
+using HourBlockId = Id<struct HourBlockTag>;
 
 }  // namespace tend
 
