@@ -13,6 +13,7 @@
 
 #include "core/error.h"
 #include "store/audit_repository.h"
+#include "store/contract_repository.h"
 #include "store/identity_repository.h"
 #include "store/provider_repository.h"
 #include "store/schedule_repository.h"
@@ -20,6 +21,7 @@
 #include "store/sql.h"
 #include "store/tenancy_repository.h"
 #include "store/ticket_repository.h"
+#include "store/work_repository.h"
 
 namespace tend::store {
 
@@ -64,6 +66,17 @@ class Transaction {
   TicketNoteRepository ticket_notes() { return TicketNoteRepository(connection()); }
   TicketTimelineRepository ticket_timeline() { return TicketTimelineRepository(connection()); }
   ScheduleRepository schedules() { return ScheduleRepository(connection()); }
+  // Time, parts, services and contracts (store/work_repository.h,
+  // store/contract_repository.h).
+  TaxCategoryRepository tax_categories() { return TaxCategoryRepository(connection()); }
+  WorkTypeRepository work_types() { return WorkTypeRepository(connection()); }
+  RateRepository rates() { return RateRepository(connection()); }
+  TimeEntryRepository time_entries() { return TimeEntryRepository(connection()); }
+  TimerRepository timers() { return TimerRepository(connection()); }
+  CatalogueRepository catalogue() { return CatalogueRepository(connection()); }
+  PartUsageRepository part_usages() { return PartUsageRepository(connection()); }
+  ServiceUsageRepository service_usages() { return ServiceUsageRepository(connection()); }
+  ContractRepository contracts() { return ContractRepository(connection()); }
 
   // The raw connection, for repositories added by later layers of store/.
   SqlConnection& connection() { return backend_->connection(); }
