@@ -100,14 +100,16 @@ HttpResponse Api::handle(HttpRequest& request) {
   auto start = std::chrono::steady_clock::now();
   HttpResponse response = dispatch(request, nullptr, principal);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (options_.access_log && log::enabled(log::Level::info)) {
-    log::info("http.request", {{"method", request.method},
-                               {"target", loggable_target(request.target)},
-                               {"status", response.status},
-                               {"duration_ms", seconds * 1000.0},
-                               {"remote", request.remote_address},
-                               {"user_id", principal.user_id.value()},
-                               {"bytes", response.body.size()}});
+  if (options_.access_log) {
+    log::write_streamed(log::Level::info, "http.request", [&](wire::JsonWriter& w) {
+      w.field("method", request.method);
+      w.field("target", loggable_target(request.target));
+      w.field("status", response.status);
+      w.field("duration_ms", seconds * 1000.0);
+      w.field("remote", request.remote_address);
+      w.field("user_id", principal.user_id.value());
+      w.field("bytes", static_cast<int64_t>(response.body.size()));
+    });
   }
   return response;
 }

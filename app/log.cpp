@@ -53,16 +53,23 @@ void set_level(std::string_view level) {
 
 bool enabled(Level level) { return logger().should_log(to_spdlog(level)); }
 
+void begin_line(Level level, std::string_view event, wire::JsonWriter& writer) {
+  writer.begin_object();
+  writer.field("ts", format_rfc3339(std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now())));
+  writer.field("level", name(level));
+  writer.field("event", event);
+}
+
+void emit(Level level, const std::string& line) { logger().log(to_spdlog(level), "{}", line); }
+
 void write(Level level, std::string_view event, const nlohmann::json& fields) {
-  if (!enabled(level)) return;
-  nlohmann::json line = nlohmann::json::object();
-  line["ts"] = format_rfc3339(std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now()));
-  line["level"] = name(level);
-  line["event"] = event;
-  if (fields.is_object()) {
-    for (auto it = fields.begin(); it != fields.end(); ++it) line[it.key()] = it.value();
-  }
-  logger().log(to_spdlog(level), "{}", line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  write_streamed(level, event, [&](wire::JsonWriter& w) {
+    if (!fields.is_object()) return;
+    for (auto it = fields.begin(); it != fields.end(); ++it) {
+      w.key(it.key());
+      w.raw(it.value().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    }
+  });
 }
 
 }  // namespace tend::log

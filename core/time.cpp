@@ -19,13 +19,12 @@ bool read_digits(std::string_view text, size_t pos, size_t count, int& out) {
 
 }  // namespace
 
-std::string format_rfc3339(Instant t) {
+size_t format_rfc3339_to(Instant t, char* buf) {
   // Hand-formatted: this runs for every timestamp of every JSON response.
   using namespace std::chrono;
   auto day = floor<days>(t);
   year_month_day ymd{day};
   hh_mm_ss<milliseconds> hms{t - day};
-  char buf[32];
   char* p = buf;
   auto put = [&p](unsigned value, int width) {
     for (int i = width - 1; i >= 0; --i) {
@@ -36,7 +35,7 @@ std::string format_rfc3339(Instant t) {
   };
   int year = static_cast<int>(ymd.year());
   if (year < 0 || year > 9999) {
-    std::snprintf(buf, sizeof buf, "%+06d", year);
+    std::snprintf(buf, kRfc3339MaxLength, "%+06d", year);
     p = buf + 6;
   } else {
     put(static_cast<unsigned>(year), 4);
@@ -56,7 +55,12 @@ std::string format_rfc3339(Instant t) {
     put(ms, 3);
   }
   *p++ = 'Z';
-  return std::string(buf, p);
+  return static_cast<size_t>(p - buf);
+}
+
+std::string format_rfc3339(Instant t) {
+  char buf[kRfc3339MaxLength];
+  return std::string(buf, format_rfc3339_to(t, buf));
 }
 
 Result<std::chrono::year_month_day> parse_date(std::string_view text) {

@@ -23,6 +23,11 @@ inline Instant from_unix_ms(int64_t ms) { return Instant(Duration(ms)); }
 // milliseconds are not zero.
 std::string format_rfc3339(Instant t);
 
+// Writes the same text into `out` (at least kRfc3339MaxLength bytes) and
+// returns its length; no allocation (for JSON writers on hot paths).
+inline constexpr size_t kRfc3339MaxLength = 32;
+size_t format_rfc3339_to(Instant t, char* out);
+
 // Parses RFC 3339 with "Z" or a numeric offset ("+01:00"), optional
 // fraction (truncated to milliseconds). invalid_input otherwise.
 Result<Instant> parse_rfc3339(std::string_view text);

@@ -1,6 +1,7 @@
 #include "wire/json_writer.h"
 
 #include <array>
+#include <cstring>
 
 #include <charconv>
 #include <cmath>
@@ -44,7 +45,6 @@ constexpr auto kPlain = [] {
 
 void append_json_string(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
-  out.reserve(out.size() + text.size() + 2);
   out += '"';
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const size_t size = text.size();
@@ -87,11 +87,25 @@ void append_json_string(std::string& out, std::string_view text) {
 }
 
 void JsonWriter::key(std::string_view name) {
-  separate();
-  // Keys are program constants (plain ASCII names); no escaping needed.
-  out_ += '"';
-  out_.append(name);
-  out_ += "\":";
+  // Keys are program constants (plain ASCII names): no escaping, and the
+  // separator, quotes and colon go out in one append.
+  char buffer[96];
+  if (name.size() + 4 > sizeof buffer) {
+    separate();
+    out_ += '"';
+    out_.append(name);
+    out_ += "\":";
+  } else {
+    size_t n = 0;
+    if (!first_ && !after_key_) buffer[n++] = ',';
+    buffer[n++] = '"';
+    std::memcpy(buffer + n, name.data(), name.size());
+    n += name.size();
+    buffer[n++] = '"';
+    buffer[n++] = ':';
+    out_.append(buffer, n);
+    first_ = false;
+  }
   after_key_ = true;
 }
 

@@ -84,7 +84,7 @@ class SqliteStore final : public Store {
       ++stats_.read_transactions;
       stats_.read_wait_us_total += micros_since(start);
     }
-    auto begun = connection->execute_script("BEGIN");
+    auto begun = connection->execute("BEGIN", {});  // prepared once, cached
     if (!begun) {
       release_reader(connection);
       return std::unexpected(std::move(begun).error());
@@ -102,7 +102,7 @@ class SqliteStore final : public Store {
       ++stats_.write_transactions;
       stats_.write_wait_us_total += micros_since(start);
     }
-    auto begun = writer_->execute_script("BEGIN IMMEDIATE");
+    auto begun = writer_->execute("BEGIN IMMEDIATE", {});
     if (!begun) {
       writer_mutex_.unlock();
       return std::unexpected(std::move(begun).error());
@@ -192,8 +192,8 @@ SqliteTransaction::~SqliteTransaction() {
 }
 
 Status SqliteTransaction::commit() {
-  auto status = connection_.execute_script("COMMIT");
-  if (!status) return status;  // Transaction calls rollback(), which releases.
+  auto status = connection_.execute("COMMIT", {});
+  if (!status) return std::unexpected(status.error());  // Transaction calls rollback(), which releases.
   open_ = false;
   if (writer_) store_.release_writer(true);
   else store_.release_reader(&connection_);
@@ -203,7 +203,7 @@ Status SqliteTransaction::commit() {
 void SqliteTransaction::rollback() noexcept {
   if (!open_) return;
   open_ = false;
-  (void)connection_.execute_script("ROLLBACK");
+  (void)connection_.execute("ROLLBACK", {});
   if (writer_) store_.release_writer(false);
   else store_.release_reader(&connection_);
 }
