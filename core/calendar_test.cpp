@@ -241,7 +241,7 @@ BusinessCalendar random_calendar() {
 }
 
 TEST(BusinessCalendarProperty, SplittingABudgetGivesTheSameDueTime) {
-  rc::check([] {
+  EXPECT_TRUE(rc::check([] {
     BusinessCalendar cal = random_calendar();
     Instant start = random_instant();
     int64_t a = *rc::gen::inRange<int64_t>(0, 10'000);
@@ -249,11 +249,11 @@ TEST(BusinessCalendarProperty, SplittingABudgetGivesTheSameDueTime) {
     auto pauses = random_pauses(start);
     Instant in_two = cal.add_business_minutes(cal.add_business_minutes(start, a, pauses), b, pauses);
     RC_ASSERT(in_two == cal.add_business_minutes(start, a + b, pauses));
-  });
+  }));
 }
 
 TEST(BusinessCalendarProperty, DueTimesNeverMoveBackwardsAsBudgetsGrow) {
-  rc::check([] {
+  EXPECT_TRUE(rc::check([] {
     BusinessCalendar cal = random_calendar();
     Instant start = random_instant();
     int64_t a = *rc::gen::inRange<int64_t>(0, 20'000);
@@ -262,11 +262,11 @@ TEST(BusinessCalendarProperty, DueTimesNeverMoveBackwardsAsBudgetsGrow) {
     Instant due_a = cal.add_business_minutes(start, a, pauses);
     RC_ASSERT(due_a >= start);
     RC_ASSERT(cal.add_business_minutes(start, b, pauses) >= due_a);
-  });
+  }));
 }
 
 TEST(BusinessCalendarProperty, BusinessTimeUntilDueIsTheBudget) {
-  rc::check([] {
+  EXPECT_TRUE(rc::check([] {
     BusinessCalendar cal = random_calendar();
     Instant start = random_instant();
     int64_t budget_ms = *rc::gen::inRange<int64_t>(0, 20'000LL * 60'000);
@@ -275,11 +275,11 @@ TEST(BusinessCalendarProperty, BusinessTimeUntilDueIsTheBudget) {
     RC_ASSERT(cal.business_ms_between(start, due, pauses) == budget_ms);
     // And it is the FIRST such instant: one ms earlier there was less.
     if (budget_ms > 0) RC_ASSERT(cal.business_ms_between(start, due - Duration(1), pauses) == budget_ms - 1);
-  });
+  }));
 }
 
 TEST(BusinessCalendarProperty, PausesNeverMakeDueEarlier) {
-  rc::check([] {
+  EXPECT_TRUE(rc::check([] {
     BusinessCalendar cal = random_calendar();
     Instant start = random_instant();
     int64_t budget = *rc::gen::inRange<int64_t>(0, 20'000);
@@ -291,11 +291,11 @@ TEST(BusinessCalendarProperty, PausesNeverMakeDueEarlier) {
     auto extra = random_pauses(start);
     more.insert(more.end(), extra.begin(), extra.end());
     RC_ASSERT(cal.add_business_minutes(start, budget, more) >= with);
-  });
+  }));
 }
 
 TEST(BusinessCalendarProperty, BusinessTimeIsAdditive) {
-  rc::check([] {
+  EXPECT_TRUE(rc::check([] {
     BusinessCalendar cal = random_calendar();
     Instant a = random_instant();
     Instant b = a + minutes(*rc::gen::inRange<int64_t>(0, 30'000));
@@ -304,12 +304,12 @@ TEST(BusinessCalendarProperty, BusinessTimeIsAdditive) {
     RC_ASSERT(cal.business_ms_between(a, c, pauses) ==
               cal.business_ms_between(a, b, pauses) + cal.business_ms_between(b, c, pauses));
     RC_ASSERT(cal.business_ms_between(c, a, pauses) == 0);
-  });
+  }));
 }
 
 // Cross-check against a plain minute-by-minute walk (slow, so short budgets).
 TEST(BusinessCalendarProperty, AgreesWithAMinuteByMinuteWalk) {
-  rc::check([] {
+  EXPECT_TRUE(rc::check([] {
     BusinessCalendar cal = random_calendar();
     Instant start = std::chrono::floor<minutes>(random_instant());
     int64_t budget = *rc::gen::inRange<int64_t>(1, 600);
@@ -320,7 +320,7 @@ TEST(BusinessCalendarProperty, AgreesWithAMinuteByMinuteWalk) {
       t += minutes(1);
     }
     RC_ASSERT(cal.add_business_minutes(start, budget) == t + minutes(1));
-  });
+  }));
 }
 
 }  // namespace

@@ -210,7 +210,7 @@ TEST(SlaPolicy, TheCoveringContractsPolicyManagedFirst) {
 }
 
 TEST(BlockHoursProperties, EveryMinuteIsConsumedOnceAndBalancesAddUp) {
-  rc::check([] {
+  EXPECT_TRUE(rc::check([] {
     Contract c = blocks(*rc::gen::arbitrary<bool>());
     c.blocks[0].minutes = *rc::gen::inRange<int64_t>(1, 2000);
     c.blocks[1].minutes = *rc::gen::inRange<int64_t>(1, 2000);
@@ -235,7 +235,7 @@ TEST(BlockHoursProperties, EveryMinuteIsConsumedOnceAndBalancesAddUp) {
     }
     RC_ASSERT(consumed + overage == total);
     RC_ASSERT(used == consumed);
-  });
+  }));
 }
 
 }  // namespace

@@ -97,7 +97,7 @@ RoundingRule any_rule() {
 }
 
 TEST(RatingProperties, BillableIsNeverBelowActualAndRespectsTheRule) {
-  rc::check([] {
+  EXPECT_TRUE(rc::check([] {
     RoundingRule rule = any_rule();
     int64_t actual = *rc::gen::inRange<int64_t>(0, 5000);
     int64_t billable = group_billable_minutes(actual, rule);
@@ -111,14 +111,14 @@ TEST(RatingProperties, BillableIsNeverBelowActualAndRespectsTheRule) {
     } else {
       RC_ASSERT(billable == 0);
     }
-  });
+  }));
 }
 
 TEST(RatingProperties, SplittingAnEntryNeverLowersTheGroupBelowTheRule) {
   // Splitting one entry into two on the same ticket and work type gives the
   // same group total, hence the same billable minutes as the minimum rule
   // gives for the whole; never fewer.
-  rc::check([] {
+  EXPECT_TRUE(rc::check([] {
     RoundingRule rule = any_rule();
     int64_t total = *rc::gen::inRange<int64_t>(0, 2000);
     int64_t first = *rc::gen::inRange<int64_t>(0, total + 1);
@@ -130,11 +130,11 @@ TEST(RatingProperties, SplittingAnEntryNeverLowersTheGroupBelowTheRule) {
     RC_ASSERT(shares[0] + shares[1] == whole);
     RC_ASSERT(shares[0] >= split[0]);
     RC_ASSERT(shares[1] >= split[1]);
-  });
+  }));
 }
 
 TEST(RatingProperties, SharesAlwaysSumExactlyAndCoverEachEntry) {
-  rc::check([] {
+  EXPECT_TRUE(rc::check([] {
     auto actual = *rc::gen::container<std::vector<int64_t>>(rc::gen::inRange<int64_t>(0, 600));
     int64_t sum = std::accumulate(actual.begin(), actual.end(), int64_t{0});
     int64_t total = sum + *rc::gen::inRange<int64_t>(0, 500);
@@ -142,11 +142,11 @@ TEST(RatingProperties, SharesAlwaysSumExactlyAndCoverEachEntry) {
     RC_ASSERT(shares.size() == actual.size());
     if (!actual.empty()) RC_ASSERT(std::accumulate(shares.begin(), shares.end(), int64_t{0}) == total);
     for (size_t i = 0; i < actual.size(); ++i) RC_ASSERT(shares[i] >= actual[i]);
-  });
+  }));
 }
 
 TEST(RatingProperties, NoChargeIsEverNegativeAndMoreMinutesNeverCostLess) {
-  rc::check([] {
+  EXPECT_TRUE(rc::check([] {
     Money rate = eur(*rc::gen::inRange<int64_t>(0, 100'000));
     Rational multiplier{*rc::gen::inRange<int64_t>(2, 21), 2};  // 1 .. 10
     int64_t minutes = *rc::gen::inRange<int64_t>(0, 1441);
@@ -154,13 +154,13 @@ TEST(RatingProperties, NoChargeIsEverNegativeAndMoreMinutesNeverCostLess) {
     Money b = charge_for_minutes(rate, multiplier, minutes + 1);
     RC_ASSERT(!a.is_negative());
     RC_ASSERT(a <= b);
-  });
+  }));
 }
 
 // A random client: a managed agreement covering one work type, a block-hours
 // contract with two blocks, rates; random entries. Checks every decision.
 TEST(RatingProperties, ClientRatingIsNeverNegativeAndBlocksNeverOverdraw) {
-  rc::check([] {
+  EXPECT_TRUE(rc::check([] {
     std::vector<RatingWorkType> types = {
         {WorkTypeId(1), "Remote", eur(9500), any_rule(), {3, 2}},
         {WorkTypeId(2), "On-site", eur(11000), any_rule(), {1, 1}},
@@ -223,7 +223,7 @@ TEST(RatingProperties, ClientRatingIsNeverNegativeAndBlocksNeverOverdraw) {
     for (const auto& ledger : rating.ledgers) {
       for (const auto& balance : ledger.allocation.balances) RC_ASSERT(balance.remaining() >= 0);
     }
-  });
+  }));
 }
 
 }  // namespace

@@ -294,7 +294,7 @@ TEST(SlaClock, RejectsFactsWithoutTermsOrWithBadTargets) {
 // seen (at the same instant) at any later `now`, and the next event is
 // always in the future and is the moment the state changes.
 TEST(SlaClockProperty, BreachesAreStableAsTimeMovesOn) {
-  rc::check([] {
+  EXPECT_TRUE(rc::check([] {
     Instant created = at("2026-11-23T08:00:00Z") + minutes(*rc::gen::inRange(0, 20'000));
     SlaTicketFacts facts = ticket(created, static_cast<Priority>(*rc::gen::inRange(0, 4)));
     int changes = *rc::gen::inRange(0, 3);
@@ -329,7 +329,7 @@ TEST(SlaClockProperty, BreachesAreStableAsTimeMovesOn) {
                   at_next.resolution.state != e1.resolution.state);
       }
     }
-  });
+  }));
 }
 
 }  // namespace
