@@ -22,6 +22,9 @@ packages=(
   wrk curl python3 procps
 )
 
+# ccache: make paths relative to the checkout so any clone reuses the cache.
+export CCACHE_BASEDIR="$here" CCACHE_NOHASHDIR=1
+
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 install_packages() {

@@ -31,6 +31,10 @@ struct Session {
   explicit Session(tcp::socket socket) : stream(std::move(socket)) {}
   beast::tcp_stream stream;
   bool idle = false;  // waiting for the first byte of a new request (strand-only)
+  // The request-time limit fired: reads were cancelled, the socket is still
+  // open so the 408 can be written (strand-only).
+  bool request_timed_out = false;
+  uint64_t request_generation = 0;  // bumped when a read ends, so a late timer does nothing
 };
 
 // A response produced later, on any thread, for a request parked on its
@@ -142,7 +146,17 @@ struct HttpServer::Impl {
       http::request_parser<http::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
       parser.body_limit(static_cast<std::uint64_t>(options.max_body_bytes));
-      s.stream.expires_after(options.request_timeout);
+      // The request-time limit cancels the reads but leaves the socket open
+      // (a tcp_stream expiry would close it, and the client would get no 408).
+      s.stream.expires_never();
+      s.request_timed_out = false;
+      asio::steady_timer request_timer(s.stream.get_executor());
+      request_timer.expires_after(options.request_timeout);
+      request_timer.async_wait([session, generation = s.request_generation](beast::error_code timer_ec) {
+        if (timer_ec || generation != session->request_generation) return;
+        session->request_timed_out = true;
+        session->stream.socket().cancel(timer_ec);
+      });
       co_await http::async_read_header(s.stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
       if (!ec && !parser.is_done()) {
         if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
@@ -153,6 +167,9 @@ struct HttpServer::Impl {
           co_await http::async_read(s.stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
         }
       }
+      request_timer.cancel();
+      ++s.request_generation;
+      if (ec && s.request_timed_out) ec = beast::error::timeout;
       if (ec == http::error::end_of_stream || ec == asio::error::eof) break;
       if (ec) {
         if (ec == http::error::body_limit) {

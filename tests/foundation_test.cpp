@@ -2,8 +2,12 @@
 // login/logout/expiry, the role matrix from the OpenAPI document, portal
 // isolation, bad input leaving the database unchanged, concurrency, and a
 // SIGTERM under load.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <mutex>
@@ -432,6 +436,55 @@ TEST(System, KeepAliveServesManyRequestsOnOneConnection) {
   for (int i = 0; i < 20; ++i) ASSERT_EQ(http.get("/healthz").status, 200);
   auto metrics = http.get("/metrics").body;
   EXPECT_NE(metrics.find("tend_http_connections_accepted_total 1\n"), std::string::npos) << metrics;
+}
+
+// A raw TCP connection to the server, for requests curl will not send.
+class RawConnection {
+ public:
+  explicit RawConnection(const std::string& url) {
+    auto colon = url.rfind(':');
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<uint16_t>(std::stoi(url.substr(colon + 1))));
+    inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    timeval timeout{15, 0};
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    if (::connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) throw std::runtime_error("connect");
+  }
+  ~RawConnection() { ::close(fd_); }
+  void send(const std::string& text) { ASSERT_EQ(::send(fd_, text.data(), text.size(), 0), static_cast<ssize_t>(text.size())); }
+  // Everything until the server closes (or 15 s pass).
+  std::string receive_all() {
+    std::string out;
+    char buffer[4096];
+    for (ssize_t n; (n = ::recv(fd_, buffer, sizeof buffer, 0)) > 0;) out.append(buffer, static_cast<size_t>(n));
+    return out;
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+TEST(System, SlowRequestsGet408AndIdleConnectionsAreClosed) {
+  TendServer server({.env = {{"TEND_SERVER_REQUEST_TIMEOUT_SECONDS", "1"}, {"TEND_SERVER_IDLE_TIMEOUT_SECONDS", "1"}}});
+  {
+    RawConnection slow(server.url());
+    slow.send("GET /healthz HTTP/1.1\r\nHost: tend\r\n");  // the blank line never comes
+    std::string reply = slow.receive_all();
+    EXPECT_EQ(reply.rfind("HTTP/1.1 408", 0), 0u) << reply;
+  }
+  {
+    RawConnection idle(server.url());
+    EXPECT_EQ(idle.receive_all(), "");  // closed by the server, no response
+  }
+  {
+    RawConnection garbage(server.url());
+    garbage.send("NOT HTTP AT ALL\r\n\r\n");
+    EXPECT_EQ(garbage.receive_all().rfind("HTTP/1.1 400", 0), 0u);
+  }
+  Http http(server.url());
+  EXPECT_EQ(http.get("/healthz").status, 200);
 }
 
 TEST(Users, LastAdminCannotBeDemotedAndRoleChangesRevokeSessions) {
