@@ -11,12 +11,15 @@
 #include "api/metrics.h"
 #include "api/router.h"
 #include "app/auth_service.h"
+#include "app/contract_service.h"
 #include "app/desk_settings_service.h"
+#include "app/import_service.h"
 #include "app/schedule_service.h"
 #include "app/sla_report_service.h"
 #include "app/tenancy_service.h"
 #include "app/ticket_service.h"
 #include "app/user_service.h"
+#include "app/work_service.h"
 #include "store/store.h"
 
 namespace tend::api {
@@ -39,6 +42,11 @@ struct ApiServices {
   // RMM (api/routes_rmm.cpp); null where a process does not serve agents,
   // and then those routes answer 503.
   RmmApiServices* rmm = nullptr;
+  // Time, parts, services, contracts and import (api/routes_work.cpp,
+  // api/routes_contracts.cpp); null routes answer 503.
+  WorkService* work = nullptr;
+  ContractService* contracts = nullptr;
+  ImportService* imports = nullptr;
 };
 
 struct ApiOptions {
@@ -72,6 +80,8 @@ class Api {
   void add_tenancy_routes();
   void add_rmm_routes();
   void add_ticket_routes();
+  void add_work_routes();
+  void add_contract_routes();
   void add(std::string method, std::string pattern, RoleSet roles, std::string summary, Handler handler);
   void add_public(std::string method, std::string pattern, std::string summary, Handler handler);
 

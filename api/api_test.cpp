@@ -41,8 +41,12 @@ class ApiTest : public ::testing::Test {
     ProviderSettings settings;
     settings.name = "Tend Test IT";
     ASSERT_TRUE(initialize_installation(context, settings, "admin@test.nl", "Admin", "correct horse battery").has_value());
+    work_ = std::make_unique<WorkService>(context);
+    contracts_ = std::make_unique<ContractService>(context);
+    imports_ = std::make_unique<ImportService>(context, *tickets_);
     api_ = std::make_unique<Api>(ApiServices{*store_, clock_, *auth_, *tenancy_, *users_, *provider_, *desk_settings_,
-                                             *tickets_, *schedules_, *sla_reports_}, metrics_,
+                                             *tickets_, *schedules_, *sla_reports_, nullptr, work_.get(),
+                                             contracts_.get(), imports_.get()}, metrics_,
                                  ApiOptions{false, false, 12, "test"});
   }
   void TearDown() override {
@@ -81,6 +85,9 @@ class ApiTest : public ::testing::Test {
   std::unique_ptr<TicketService> tickets_;
   std::unique_ptr<ScheduleService> schedules_;
   std::unique_ptr<SlaReportService> sla_reports_;
+  std::unique_ptr<WorkService> work_;
+  std::unique_ptr<ContractService> contracts_;
+  std::unique_ptr<ImportService> imports_;
   std::unique_ptr<Api> api_;
 };
 

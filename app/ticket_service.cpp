@@ -7,6 +7,7 @@
 #include "app/json_codec.h"
 #include "app/log.h"
 #include "app/service_desk_codec.h"
+#include "core/contracts.h"
 #include "core/validation.h"
 
 namespace tend {
@@ -119,12 +120,18 @@ Status check_client(Transaction& tx, const Principal& caller, ClientId id) {
   return {};
 }
 
-// The policy of a new ticket: the covering contract's, else the client's
-// default, else the global default.
-Result<SlaPolicyId> choose_policy(Transaction& tx, ClientId client) {
-  // Seam for the contracts issue: the policy of the contract covering the
-  // ticket goes here and wins over the defaults.
+// The policy of a new ticket: the covering contract's (on the day the
+// ticket is created, core/contracts.h covering_sla_policy), else the
+// client's default, else the global default.
+Result<SlaPolicyId> choose_policy(Transaction& tx, ClientId client, Instant created_at) {
   std::optional<SlaPolicyId> contract_policy;
+  auto contracts = TEND_TRY(tx.contracts().for_client(client));
+  if (!contracts.empty()) {
+    auto provider = tx.provider().get();
+    CivilDate day = TEND_TRY(local_date(created_at, provider ? provider->time_zone : "Europe/Amsterdam"));
+    SlaPolicyId covering = covering_sla_policy(contracts, day);
+    if (covering.valid()) contract_policy = covering;
+  }
   SlaPolicyId client_default = TEND_TRY(tx.sla_policies().client_default(client));
   auto global = TEND_TRY(tx.sla_policies().global_default());
   auto chosen = choose_sla_policy<SlaPolicyId>(
@@ -277,7 +284,7 @@ Result<Ticket> TicketService::create_in(Transaction& tx, const Principal& actor,
   if (!t.status_id.valid()) t.status_id = TEND_TRY(tx.ticket_statuses().default_status()).id;
   const TicketStatus status = TEND_TRY(tx.ticket_statuses().get(t.status_id));
   t.status_category = status.category;
-  if (!t.sla_policy_id.valid()) t.sla_policy_id = TEND_TRY(choose_policy(tx, t.client_id));
+  if (!t.sla_policy_id.valid()) t.sla_policy_id = TEND_TRY(choose_policy(tx, t.client_id, t.created_at));
   t.updated_at = now;
   t.created_by_id = actor.user_id;
   t.merged_into_id = TicketId();

@@ -5,8 +5,9 @@
 // * Scoping: staff see every ticket; a portal user sees only its own
 //   client's tickets (not_found for others), only public notes and public
 //   timeline entries, and creates tickets only for its own client.
-// * The SLA policy of a new ticket is the covering contract's (contracts
-//   arrive later: the seam is `contract_policy` in create), else the
+// * The SLA policy of a new ticket is the covering contract's (the client's
+//   contract active on the creation day with a policy: managed first, then
+//   block hours, then time and materials; core/contracts.h), else the
 //   client's default, else the global default; staff may name one
 //   explicitly. No policy: the ticket has no SLA clocks.
 // * Due times are computed at creation and recomputed at every change of

@@ -9,6 +9,7 @@
 #include "cli/object_commands.h"
 #include "cli/rmm_commands.h"
 #include "cli/ticket_commands.h"
+#include "cli/work_commands.h"
 
 namespace tend::cli {
 
@@ -21,6 +22,7 @@ int run(int argc, char** argv) {
   add_admin_commands(app, exit_code);
   add_object_commands(app, exit_code);
   add_ticket_commands(app, exit_code);
+  add_work_commands(app, exit_code);  // after tickets: adds `tend ticket charges`
   add_demo_commands(app, exit_code);
   add_rmm_commands(app, exit_code);  // after demo: adds `tend demo devices`
   try {

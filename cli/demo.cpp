@@ -5,6 +5,7 @@
 
 #include "cli/command_support.h"
 #include "cli/demo_service_desk.h"
+#include "cli/demo_work.h"
 #include "cli/exit_codes.h"
 
 namespace tend::cli {
@@ -158,9 +159,15 @@ int seed(const std::string& data_dir) {
   DemoDeskSummary desk;
   int desk_exit = seed_service_desk(api, desk);
   if (desk_exit != kOk) return desk_exit;
+  DemoWorkSummary work;
+  int work_exit = seed_work(api, work);
+  if (work_exit != kOk) return work_exit;
   std::cout << "demo data: " << clients << " clients, " << sites << " sites, " << contacts << " contacts, "
             << std::size(users) << " users (password " << kDemoPassword << "), " << desk.policies
-            << " SLA policies, " << desk.tickets << " tickets, " << desk.schedules << " maintenance schedules\n";
+            << " SLA policies, " << desk.tickets + work.tickets << " tickets, " << desk.schedules
+            << " maintenance schedules, " << work.work_types << " work types, " << work.catalogue_items
+            << " catalogue items, " << work.contracts << " contracts, " << work.time_entries << " time entries, "
+            << work.part_usages << " part usages\n";
   return kOk;
 }
 

@@ -48,6 +48,9 @@ Result<std::unique_ptr<Installation>> open_installation(const std::string& data_
   inst->ingest = std::make_unique<IngestService>(context, *inst->agents);
   inst->rmm = std::make_unique<RmmService>(context, *inst->agents);
   inst->rmm_api = std::make_unique<api::RmmApiServices>(api::RmmApiServices{*inst->rmm, *inst->ingest, *inst->agents});
+  inst->work = std::make_unique<WorkService>(context);
+  inst->contracts = std::make_unique<ContractService>(context);
+  inst->imports = std::make_unique<ImportService>(context, *inst->tickets);
   api::ApiOptions api_options;
   api_options.access_log = inst->config.log.access_log;
   api_options.secure_cookies = inst->config.auth.secure_cookies;
@@ -55,7 +58,8 @@ Result<std::unique_ptr<Installation>> open_installation(const std::string& data_
   api_options.version = TEND_VERSION;
   inst->api = std::make_unique<api::Api>(
       api::ApiServices{*inst->store, inst->clock, *inst->auth, *inst->tenancy, *inst->users, *inst->provider,
-                       *inst->desk_settings, *inst->tickets, *inst->schedules, *inst->sla_reports, inst->rmm_api.get()},
+                       *inst->desk_settings, *inst->tickets, *inst->schedules, *inst->sla_reports, inst->rmm_api.get(),
+                       inst->work.get(), inst->contracts.get(), inst->imports.get()},
       inst->metrics, api_options);
   return inst;
 }

@@ -44,6 +44,10 @@ struct Installation {
   std::unique_ptr<IngestService> ingest;
   std::unique_ptr<RmmService> rmm;
   std::unique_ptr<api::RmmApiServices> rmm_api;
+  // Time, parts, services, contracts and import.
+  std::unique_ptr<WorkService> work;
+  std::unique_ptr<ContractService> contracts;
+  std::unique_ptr<ImportService> imports;
   api::Metrics metrics;
   std::unique_ptr<api::Api> api;
 

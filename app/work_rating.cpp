@@ -1,0 +1,289 @@
+#include "app/work_rating.h"
+
+#include <map>
+#include <set>
+
+#include "app/audit.h"
+
+namespace tend {
+namespace {
+
+using store::Transaction;
+
+const CivilDate kEarliest = CivilDate(std::chrono::year(1900) / 1 / 1);
+const CivilDate kLatest = CivilDate(std::chrono::year(2999) / 12 / 31);
+
+// What rating needs of one client, loaded once per use case.
+struct RatingData {
+  Client client;
+  Currency cost_currency = Currency::eur();  // the provider's
+  std::vector<Contract> contracts;
+  std::vector<ClientRate> client_rates;
+  std::vector<RatingWorkType> work_types;
+  std::map<WorkTypeId, WorkType> work_type_records;
+  std::vector<BlockLedgerRow> locked_rows;
+
+  ClientRatingInput input() const {
+    ClientRatingInput in;
+    in.currency = client.currency;
+    in.contracts = contracts;
+    in.client_rates = client_rates;
+    in.work_types = work_types;
+    in.locked_block_rows = locked_rows;
+    return in;
+  }
+};
+
+Result<RatingData> load_rating_data(Transaction& tx, ClientId client_id) {
+  RatingData data;
+  data.client = TEND_TRY(tx.clients().get(client_id));
+  if (auto provider = tx.provider().get()) data.cost_currency = provider->currency;
+  data.contracts = TEND_TRY(tx.contracts().for_client(client_id));
+  data.client_rates = TEND_TRY(tx.rates().client_rates(client_id));
+  for (auto& type : TEND_TRY(tx.work_types().list())) {
+    data.work_types.push_back({type.id, type.name, type.hourly_rate,
+                               RoundingRule{type.minimum_minutes, type.rounding_increment_minutes},
+                               type.after_hours_multiplier});
+    data.work_type_records.emplace(type.id, type);
+  }
+  for (const auto& contract : data.contracts) {
+    if (contract.kind != ContractKind::block_hours) continue;
+    for (const auto& row : TEND_TRY(tx.contracts().ledger(contract.id))) {
+      if (row.locked) data.locked_rows.push_back(row);
+    }
+  }
+  return data;
+}
+
+RatingEntry rating_entry(const TimeEntry& e) {
+  RatingEntry r;
+  r.id = e.id;
+  r.ticket = e.ticket_id;
+  r.work_type = e.work_type_id;
+  r.work_date = e.work_date;
+  r.actual_minutes = e.actual_minutes;
+  r.billing = e.billing;
+  r.after_hours = e.after_hours;
+  r.under_fixed_price_service = e.service_usage_id.valid();
+  if (e.billable_override) r.fixed_billable_minutes = e.billable_override;
+  else if (e.locked()) r.fixed_billable_minutes = e.billable_minutes;
+  r.invoiced = e.locked();
+  return r;
+}
+
+std::string contract_name(const RatingData& data, ContractId id) {
+  for (const auto& c : data.contracts) {
+    if (c.id == id) return c.name;
+  }
+  return "";
+}
+
+// Adds `amount` to `total` when the currencies agree (costs in another
+// currency than the provider's are not summed).
+void add_same_currency(Money& total, const Money& amount) {
+  if (total.currency() == amount.currency()) total += amount;
+}
+
+// Rates `entries` (the client's work that is not invoiced plus any others
+// the caller needs) and returns the charges of those `wanted`.
+template <class Wanted>
+Result<WorkCharges> charges_of(Transaction& tx, const RatingData& data, const std::vector<TimeEntry>& entries,
+                               Wanted wanted, const std::vector<PartUsage>& parts,
+                               const std::vector<ServiceUsage>& services) {
+  WorkCharges out;
+  out.client_id = data.client.id;
+  out.currency = data.client.currency;
+  out.charged_total = Money::zero(data.client.currency);
+  out.cost_total = Money::zero(data.cost_currency);
+  const ClientRatingInput input = data.input();
+  std::vector<RatingEntry> rating_entries;
+  rating_entries.reserve(entries.size());
+  for (const auto& e : entries) rating_entries.push_back(rating_entry(e));
+  ClientRating rating = rate_client_work(input, rating_entries);
+  ExplainContext context{input};
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (!wanted(entries[i])) continue;
+    TimeEntryCharge c;
+    c.entry = entries[i];
+    c.charge = rating.time[i];
+    auto type = data.work_type_records.find(entries[i].work_type_id);
+    if (type != data.work_type_records.end()) {
+      c.work_type_name = type->second.name;
+      c.tax_category_id = type->second.tax_category_id;
+    }
+    c.contract_name = contract_name(data, c.charge.contract);
+    c.cost = labour_cost(entries[i].actual_minutes, entries[i].cost_rate);
+    c.explanation = explain(context, c.charge, rating_entries[i]);
+    out.charged_total += c.charge.amount;
+    add_same_currency(out.cost_total, c.cost);
+    out.time.push_back(std::move(c));
+  }
+  std::map<CatalogueItemId, CatalogueItem> items;
+  auto item_of = [&](CatalogueItemId id) -> Result<const CatalogueItem*> {
+    auto found = items.find(id);
+    if (found == items.end()) found = items.emplace(id, TEND_TRY(tx.catalogue().get(id))).first;
+    return &found->second;
+  };
+  auto add_item = [&](std::vector<ItemUseCharge>& into, ItemUseCharge c, const ItemUse& use) {
+    c.charge = rate_item(input, use);
+    c.contract_name = contract_name(data, c.charge.contract);
+    c.explanation = explain(context, c.charge, use);
+    out.charged_total += c.charge.amount;
+    add_same_currency(out.cost_total, c.cost);
+    into.push_back(std::move(c));
+  };
+  for (const auto& p : parts) {
+    const CatalogueItem* item = TEND_TRY(item_of(p.item_id));
+    ItemUseCharge c;
+    c.usage_id = p.id.value();
+    c.ticket_id = p.ticket_id;
+    c.item_id = p.item_id;
+    c.kind = CatalogueKind::part;
+    c.sku = item->sku;
+    c.name = item->name;
+    c.on = p.used_on;
+    c.quantity = p.quantity;
+    c.unit_price = p.unit_price;
+    c.cost = p.unit_cost.times(Rational{p.quantity, 1});
+    c.status = p.status;
+    c.tax_category_id = item->tax_category_id;
+    c.serial_numbers = p.serial_numbers;
+    add_item(out.parts, std::move(c), {p.id.value(), p.item_id, item->name, CatalogueKind::part, p.used_on, p.quantity, p.unit_price});
+  }
+  for (const auto& s : services) {
+    const CatalogueItem* item = TEND_TRY(item_of(s.item_id));
+    ItemUseCharge c;
+    c.usage_id = s.id.value();
+    c.ticket_id = s.ticket_id;
+    c.item_id = s.item_id;
+    c.kind = CatalogueKind::service;
+    c.sku = item->sku;
+    c.name = item->name;
+    c.on = s.performed_on;
+    c.quantity = s.quantity;
+    c.unit_price = s.unit_price;
+    c.cost = s.unit_cost.times(Rational{s.quantity, 1});
+    c.status = s.status;
+    c.tax_category_id = item->tax_category_id;
+    add_item(out.services, std::move(c),
+             {s.id.value(), s.item_id, item->name, CatalogueKind::service, s.performed_on, s.quantity, s.unit_price});
+  }
+  return out;
+}
+
+// The client's entries that are not invoiced (all dates), plus `extra`
+// (entries the caller wants decided even if invoiced), without duplicates.
+Result<std::vector<TimeEntry>> open_entries_and(Transaction& tx, ClientId client, std::vector<TimeEntry> extra) {
+  std::vector<TimeEntry> out = std::move(extra);
+  std::set<TimeEntryId> seen;
+  for (const auto& e : out) seen.insert(e.id);
+  for (auto& e : TEND_TRY(tx.time_entries().for_client(client, kEarliest, kLatest))) {
+    if (e.locked() || seen.count(e.id)) continue;
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<WorkCharges> ticket_charges(Transaction& tx, const Ticket& ticket) {
+  RatingData data = TEND_TRY(load_rating_data(tx, ticket.client_id));
+  std::vector<TimeEntry> mine = TEND_TRY(tx.time_entries().for_ticket(ticket.id));
+  std::vector<TimeEntry> entries = TEND_TRY(open_entries_and(tx, ticket.client_id, std::move(mine)));
+  auto parts = TEND_TRY(tx.part_usages().for_ticket(ticket.id));
+  auto services = TEND_TRY(tx.service_usages().for_ticket(ticket.id));
+  WorkCharges out = TEND_TRY(charges_of(
+      tx, data, entries, [&](const TimeEntry& e) { return e.ticket_id == ticket.id; }, parts, services));
+  out.ticket_id = ticket.id;
+  return out;
+}
+
+Result<WorkCharges> client_charges(Transaction& tx, ClientId client, CivilDate from, CivilDate to) {
+  RatingData data = TEND_TRY(load_rating_data(tx, client));
+  std::vector<TimeEntry> in_range = TEND_TRY(tx.time_entries().for_client(client, from, to));
+  std::vector<TimeEntry> entries = TEND_TRY(open_entries_and(tx, client, std::move(in_range)));
+  auto parts = TEND_TRY(tx.part_usages().for_client(client, from, to));
+  auto services = TEND_TRY(tx.service_usages().for_client(client, from, to));
+  return charges_of(
+      tx, data, entries, [&](const TimeEntry& e) { return from <= e.work_date && e.work_date <= to; }, parts, services);
+}
+
+Status refresh_client_rating(Transaction& tx, ClientId client, const Principal& actor, Instant now) {
+  RatingData data = TEND_TRY(load_rating_data(tx, client));
+  std::vector<TimeEntry> entries = TEND_TRY(open_entries_and(tx, client, {}));
+  std::vector<RatingEntry> rating_entries;
+  rating_entries.reserve(entries.size());
+  for (const auto& e : entries) rating_entries.push_back(rating_entry(e));
+  const ClientRatingInput input = data.input();
+  ClientRating rating = rate_client_work(input, rating_entries);
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (rating.time[i].billable_minutes != entries[i].billable_minutes) {
+      TEND_CHECK(tx.time_entries().set_billable_minutes(entries[i].id, rating.time[i].billable_minutes));
+    }
+  }
+  for (const auto& contract : data.contracts) {
+    if (contract.kind != ContractKind::block_hours) continue;
+    const BlockAllocation* allocation = nullptr;
+    for (const auto& ledger : rating.ledgers) {
+      if (ledger.contract == contract.id) allocation = &ledger.allocation;
+    }
+    BlockAllocation idle;
+    if (!allocation) {
+      std::vector<BlockLedgerRow> locked;
+      for (const auto& row : data.locked_rows) {
+        for (const auto& b : contract.blocks) {
+          if (b.id == row.block_id) locked.push_back(row);
+        }
+      }
+      idle = allocate_blocks(contract, {}, locked);
+      allocation = &idle;
+    }
+    TEND_CHECK(tx.contracts().replace_ledger(contract.id, allocation->rows));
+    for (const auto& balance : allocation->balances) {
+      const int level = block_warning_level(balance);
+      const HourBlock* block = nullptr;
+      for (const auto& b : contract.blocks) {
+        if (b.id == balance.block_id) block = &b;
+      }
+      if (!block || level == 0) continue;
+      for (int threshold : {80, 95}) {
+        if (level < threshold) continue;
+        const bool warned = threshold == 80 ? block->warned_80_at.has_value() : block->warned_95_at.has_value();
+        if (warned) continue;
+        TEND_CHECK(tx.contracts().set_block_warned(block->id, threshold, now));
+        TEND_CHECK(tx.audit().append(audit_event(actor, now, "contract.block_warning", "contract",
+                                                 contract.id.value(), client,
+                                                 {{"block_id", block->id.value()},
+                                                  {"block", block->label},
+                                                  {"level_percent", threshold},
+                                                  {"used_minutes", balance.used_minutes},
+                                                  {"capacity_minutes", balance.capacity()}})));
+      }
+    }
+  }
+  return {};
+}
+
+Result<std::vector<BlockBalance>> block_balances(Transaction& tx, const Contract& contract) {
+  std::vector<BlockBalance> balances;
+  for (const auto& b : contract.blocks) balances.push_back({b.id, b.minutes, 0, 0, 0});
+  auto find = [&](HourBlockId id) -> BlockBalance* {
+    for (auto& b : balances) {
+      if (b.block_id == id) return &b;
+    }
+    return nullptr;
+  };
+  for (const auto& row : TEND_TRY(tx.contracts().ledger(contract.id))) {
+    BlockBalance* b = find(row.block_id);
+    if (!b) continue;
+    switch (row.kind) {
+      case BlockLedgerKind::consumption: b->used_minutes += row.minutes; break;
+      case BlockLedgerKind::rollover_in: b->rolled_in_minutes += row.minutes; break;
+      case BlockLedgerKind::rollover_out: b->rolled_out_minutes += row.minutes; break;
+      case BlockLedgerKind::overage: break;
+    }
+  }
+  return balances;
+}
+
+}  // namespace tend

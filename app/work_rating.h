@@ -1,0 +1,42 @@
+// Rating inside a transaction: loads what core/coverage.h needs for one
+// client (contracts, rates, work types, the invoiced block consumption),
+// decides every time entry, part and service, explains each decision, and
+// keeps the stored billable minutes and block-hours ledgers up to date.
+//
+// Used by the work and contract use cases after each change, by the API to
+// show what a ticket costs, and by billing (issue 5) to invoice a period:
+// client_charges() returns every item with its decision, amount, tax
+// category and explanation; billing takes the approved ones and locks them
+// with TimeEntryRepository::mark_invoiced and friends.
+#pragma once
+
+#include "app/work_codec.h"
+#include "core/contracts.h"
+#include "core/coverage.h"
+#include "core/ticket.h"
+#include "core/users.h"
+#include "store/store.h"
+
+namespace tend {
+
+// The charges of one ticket: every item on it (removed ones excluded),
+// decided in the context of all the client's work that is not invoiced yet
+// (block hours are consumed across tickets).
+Result<WorkCharges> ticket_charges(store::Transaction& tx, const Ticket& ticket);
+
+// The charges of a client's items dated from..to (inclusive), decided the
+// same way. Totals cover those items only.
+Result<WorkCharges> client_charges(store::Transaction& tx, ClientId client, CivilDate from, CivilDate to);
+
+// Recomputes the client's stored billable minutes (entries not invoiced)
+// and the ledgers of its block-hours contracts, and records the 80% / 95%
+// warnings of blocks that reached them (audit entry "contract.block_warning"
+// by `actor`, once per block and level). Call after every change to the
+// client's time entries or contracts, inside the same transaction.
+Status refresh_client_rating(store::Transaction& tx, ClientId client, const Principal& actor, Instant now);
+
+// The balances of a block-hours contract after all the client's work (the
+// ledger stored by the last refresh, replayed).
+Result<std::vector<BlockBalance>> block_balances(store::Transaction& tx, const Contract& contract);
+
+}  // namespace tend
