@@ -21,8 +21,9 @@ std::optional<Instant> read_opt_instant(const Rows& r, int column) {
   return from_unix_ms(r.i64(column));
 }
 
-Result<Client> read_client(const Rows& r) {
-  Client c;
+// Fills `c` from the current row (in place: a page of clients is read
+// into its vector without a move per row).
+Status read_client_into(const Rows& r, Client& c) {
   c.id = ClientId(r.i64(0));
   c.name = r.text(1);
   c.reference = r.opt_text(2).value_or("");
@@ -38,6 +39,12 @@ Result<Client> read_client(const Rows& r) {
   c.created_at = from_unix_ms(r.i64(15));
   c.updated_at = from_unix_ms(r.i64(16));
   c.archived_at = read_opt_instant(r, 17);
+  return {};
+}
+
+Result<Client> read_client(const Rows& r) {
+  Client c;
+  TEND_CHECK(read_client_into(r, c));
   return c;
 }
 
@@ -140,7 +147,7 @@ Result<Page<Client>> ClientRepository::list(const ClientFilter& filter, const Pa
   auto rows = TEND_TRY(sql_.connection().query(statement, q.params()));
   std::vector<Client> items;
   items.reserve(static_cast<size_t>(page.limit) + 1);
-  while (TEND_TRY(rows->next())) items.push_back(TEND_TRY(read_client(*rows)));
+  while (TEND_TRY(rows->next())) TEND_CHECK(read_client_into(*rows, items.emplace_back()));
   return finish_page(std::move(items), page, [&](const Client& c) {
     if (sort.field == "name") return name_key(c.name);
     return sort_key_text(to_unix_ms(sort.field == "created_at" ? c.created_at : c.updated_at));
