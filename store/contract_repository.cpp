@@ -200,6 +200,16 @@ Result<std::vector<Contract>> ContractRepository::for_client(ClientId client) {
   return out;
 }
 
+Status ContractRepository::mark_block_invoiced(HourBlockId block, int64_t invoice_line_id, Instant at) {
+  int64_t changed = TEND_TRY(sql_.execute(
+      "UPDATE hour_blocks SET invoice_line_id = ?, invoiced_at = ? WHERE id = ? AND invoice_line_id IS NULL",
+      invoice_line_id, to_unix_ms(at), block.value()));
+  if (changed == 0) {
+    return std::unexpected(Error::conflict("block " + std::to_string(block.value()) + " is already invoiced"));
+  }
+  return {};
+}
+
 Result<int64_t> ContractRepository::count() { return sql_.scalar("SELECT count(*) FROM contracts"); }
 
 Status ContractRepository::add_terms(ContractId contract, const ManagedTerms& t) {

@@ -54,6 +54,9 @@ class ContractRepository {
   Status add_terms(ContractId contract, const ManagedTerms& terms);
   // Adds a block purchase; returns its id.
   Result<HourBlockId> add_block(const HourBlock& block);
+  // Records that a block purchase is billed on an invoice line; conflict
+  // when it already is.
+  Status mark_block_invoiced(HourBlockId block, int64_t invoice_line_id, Instant at);
   // Records that a block's 80% or 95% warning was given.
   Status set_block_warned(HourBlockId block, int level, Instant at);
 

@@ -13,6 +13,7 @@
 
 #include "core/error.h"
 #include "store/audit_repository.h"
+#include "store/billing_repository.h"
 #include "store/contract_repository.h"
 #include "store/identity_repository.h"
 #include "store/provider_repository.h"
@@ -77,6 +78,10 @@ class Transaction {
   PartUsageRepository part_usages() { return PartUsageRepository(connection()); }
   ServiceUsageRepository service_usages() { return ServiceUsageRepository(connection()); }
   ContractRepository contracts() { return ContractRepository(connection()); }
+  // Billing (store/billing_repository.h).
+  InvoiceRepository invoices() { return InvoiceRepository(connection()); }
+  PaymentRepository payments() { return PaymentRepository(connection()); }
+  BillingSettingsRepository billing_settings() { return BillingSettingsRepository(connection()); }
 
   // The raw connection, for repositories added by later layers of store/.
   SqlConnection& connection() { return backend_->connection(); }
