@@ -1,0 +1,182 @@
+// Use cases of billing: the billing run, the life of an invoice (issue,
+// send, credit note), payments with their allocation, AR ageing and the
+// client statement. The pure rules are core/billing.h, core/invoice.h and
+// core/receivables.h; docs/billing-rules.md states them with examples and
+// says what this layer adds.
+//
+// Rules kept here:
+// * A run bills each client in ONE write transaction: it deletes the
+//   client's draft of the same period (releasing what it billed), rates the
+//   client's work (app/work_rating.h), builds the draft from core/billing.h
+//   and marks what it billed (time entries, part and service usages as
+//   invoiced, block purchases with their line). A crash rolls back the whole
+//   client. Items already on another invoice (an issued one, or a draft of
+//   another period) are skipped: their item keys are looked up, and the
+//   UNIQUE line_key index is the backstop. When the new draft has exactly
+//   the lines of the old one, nothing is written ("unchanged").
+// * A dry run does all of that and rolls back.
+// * Issuing assigns the next gapless number of the issue year in the same
+//   transaction. An issued invoice is immutable: every attempt to change or
+//   delete it, or to issue it again, is refused with a conflict and written
+//   to the audit trail ("invoice.change_refused").
+// * Portal users read only their own client's issued invoices and
+//   statement; anything else is not_found for them. Staff roles are
+//   declared on the routes.
+//
+// Thread-safe (stateless besides the context).
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/context.h"
+#include "core/billing.h"
+#include "core/paging.h"
+#include "core/receivables.h"
+#include "core/users.h"
+#include "store/store.h"
+
+namespace tend {
+
+// What to bill.
+struct BillingRunRequest {
+  std::string period;  // "2026-11" or "2026-11-01..2026-11-15"
+  ClientId client;     // invalid: every client that is not archived
+  bool dry_run = false;
+  // The day devices are counted for per-device fees; default: today in the
+  // provider's time zone, moved into the period when outside it.
+  std::optional<CivilDate> billing_date;
+};
+
+// What the run did for one client.
+struct BillingRunClient {
+  ClientId client_id;
+  std::string client_name;
+  // created, replaced (a draft of the period was regenerated), unchanged,
+  // nothing_to_bill, failed.
+  std::string outcome;
+  std::optional<store::InvoiceRecord> invoice;  // the draft (or what it would be)
+  std::vector<InvoiceId> replaced;              // drafts deleted (replaced)
+  std::optional<Error> error;                   // failed: why (nothing was written)
+};
+
+struct BillingRunResult {
+  BillingPeriod period;
+  std::string period_text;
+  CivilDate billing_date{};
+  bool dry_run = false;
+  std::vector<BillingRunClient> clients;  // every client looked at (nothing_to_bill included)
+};
+
+// An invoice with what has happened to it since it was issued.
+struct InvoiceView {
+  store::InvoiceRecord invoice;
+  Money paid = Money::zero(Currency::eur());      // allocated payments
+  Money credited = Money::zero(Currency::eur());  // issued credit notes (<= 0)
+  Money open = Money::zero(Currency::eur());      // total - paid + credited (0 for drafts and credit notes)
+  std::vector<store::InvoicePayment> payments;
+  std::vector<store::InvoiceRecord> credit_notes;  // headers
+};
+
+// AR ageing as of a day, with the clients' names.
+struct AgeingReport {
+  CivilDate as_of{};
+  std::vector<ClientAgeing> clients;
+  std::vector<std::string> client_names;  // parallel to clients
+  std::vector<ClientAgeing> totals;       // per currency (client_id invalid)
+};
+
+// One client's account: every issued invoice and credit note with what is
+// open, every payment, and the balance.
+struct ClientStatement {
+  ClientId client_id;
+  std::string client_name;
+  Currency currency = Currency::eur();
+  CivilDate as_of{};
+  struct Entry {
+    CivilDate on{};
+    std::string kind;  // invoice, credit_note, payment
+    int64_t id = 0;
+    std::string reference;  // the number, or the payment's reference
+    std::optional<CivilDate> due_on;
+    Money amount = Money::zero(Currency::eur());  // + invoices, - credit notes and payments
+    Money balance = Money::zero(Currency::eur());  // running
+    Money open = Money::zero(Currency::eur());     // invoices: still open
+  };
+  std::vector<Entry> entries;  // by date, invoices before payments on a day
+  Money balance = Money::zero(Currency::eur());        // what the client owes (negative: credit)
+  Money unallocated = Money::zero(Currency::eur());    // payments not allocated to an invoice
+  ClientAgeing ageing;
+};
+
+class BillingService {
+ public:
+  explicit BillingService(AppContext context) : context_(context) {}
+
+  // The billing run (see file comment). invalid_input for a bad period;
+  // not_found for an unknown client. A client whose items cannot be billed
+  // (unpriced work) is reported as failed and the others go on.
+  Result<BillingRunResult> run(const Principal& caller, const BillingRunRequest& request);
+
+  Result<Page<store::InvoiceRecord>> list(const Principal& caller, store::InvoiceFilter filter, const PageRequest& page);
+  Result<InvoiceView> get(const Principal& caller, InvoiceId id);
+  // Changes a draft: {"notes"}. An issued invoice: conflict, audited.
+  Result<InvoiceView> update(const Principal& caller, InvoiceId id, const nlohmann::json& body);
+  // Deletes a draft and releases what it billed. An issued invoice:
+  // conflict, audited.
+  Status remove(const Principal& caller, InvoiceId id);
+  // Issues a draft today (provider's time zone) with the next number of the
+  // year and the client's payment terms. Issuing a credit note re-checks
+  // what is left to credit and settles the original. conflict when not a
+  // draft (audited); invalid_input from core/invoice.h issue_invoice.
+  Result<InvoiceView> issue(const Principal& caller, InvoiceId id);
+  // Records that an issued invoice was sent (issued -> sent; a paid or
+  // partly paid one keeps its status). conflict for a draft.
+  Result<InvoiceView> mark_sent(const Principal& caller, InvoiceId id);
+  // A draft credit note for an issued invoice: {"lines": [{"position": 1,
+  // "quantity": "2"}]?, "notes"?}; without lines the whole invoice.
+  Result<InvoiceView> credit_note(const Principal& caller, InvoiceId id, const nlohmann::json& body);
+
+  // Records a payment: {"client_id", "amount", "received_on", "method",
+  // "reference"?, "notes"?, "allocations"?: [{"invoice_id", "amount"}]};
+  // without allocations, oldest first. Settles the invoices it pays.
+  Result<store::PaymentRecord> add_payment(const Principal& caller, const nlohmann::json& body);
+  Result<store::PaymentRecord> get_payment(const Principal& caller, PaymentId id);
+  Result<Page<store::PaymentRecord>> list_payments(const Principal& caller, store::PaymentFilter filter,
+                                                   const PageRequest& page);
+
+  // AR ageing of every client as of `as_of` (default today).
+  Result<AgeingReport> ageing(const Principal& caller, std::optional<CivilDate> as_of);
+  // A client's statement as of `as_of` (default today).
+  Result<ClientStatement> statement(const Principal& caller, ClientId client, std::optional<CivilDate> as_of);
+
+  // The provider's billing settings: {"fee_tax_category_id"}.
+  Result<store::BillingSettings> settings(const Principal& caller);
+  Result<store::BillingSettings> update_settings(const Principal& caller, const nlohmann::json& body);
+  // A client's billing settings: {"tax_treatment", "payment_terms_days"}.
+  Result<store::ClientBilling> client_billing(const Principal& caller, ClientId client);
+  Result<store::ClientBilling> update_client_billing(const Principal& caller, ClientId client,
+                                                     const nlohmann::json& body);
+
+ private:
+  Result<BillingRunClient> run_client(const Principal& caller, ClientId client, const BillingPeriod& period,
+                                      const std::string& period_text, CivilDate billing_date, bool dry_run);
+  // Writes the refused attempt to the audit trail and returns the conflict.
+  Error refuse_change(const Principal& caller, const store::InvoiceRecord& invoice, std::string_view attempt);
+  AppContext context_;
+};
+
+// JSON of billing (API, CLI, audit). Money as decimal strings next to
+// "currency", like app/work_codec.h.
+nlohmann::json to_json(const store::InvoiceRecord& invoice, bool with_lines);
+nlohmann::json to_json(const InvoiceView& view);
+nlohmann::json to_json(const BillingRunResult& result);
+nlohmann::json to_json(const store::PaymentRecord& payment);
+nlohmann::json to_json(const AgeingReport& report);
+nlohmann::json to_json(const ClientStatement& statement);
+nlohmann::json to_json(const store::BillingSettings& settings);
+nlohmann::json to_json(const store::ClientBilling& billing);
+
+}  // namespace tend
