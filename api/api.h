@@ -11,6 +11,7 @@
 #include "api/metrics.h"
 #include "api/router.h"
 #include "app/auth_service.h"
+#include "app/billing_service.h"
 #include "app/contract_service.h"
 #include "app/desk_settings_service.h"
 #include "app/import_service.h"
@@ -47,6 +48,8 @@ struct ApiServices {
   WorkService* work = nullptr;
   ContractService* contracts = nullptr;
   ImportService* imports = nullptr;
+  // Billing (api/routes_billing.cpp); null routes answer 503.
+  BillingService* billing = nullptr;
 };
 
 struct ApiOptions {
@@ -82,6 +85,7 @@ class Api {
   void add_ticket_routes();
   void add_work_routes();
   void add_contract_routes();
+  void add_billing_routes();
   void add(std::string method, std::string pattern, RoleSet roles, std::string summary, Handler handler);
   void add_public(std::string method, std::string pattern, std::string summary, Handler handler);
 

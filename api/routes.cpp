@@ -175,6 +175,7 @@ void Api::add_routes() {
   add_ticket_routes();
   add_work_routes();
   add_contract_routes();
+  add_billing_routes();
 
   // ---- audit trail -------------------------------------------------------------
   add("GET", "/api/v1/audit", kStaff, "read the audit trail of an object", [&s](RequestContext& c) -> Result<HttpResponse> {

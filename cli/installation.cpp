@@ -51,6 +51,7 @@ Result<std::unique_ptr<Installation>> open_installation(const std::string& data_
   inst->work = std::make_unique<WorkService>(context);
   inst->contracts = std::make_unique<ContractService>(context);
   inst->imports = std::make_unique<ImportService>(context, *inst->tickets);
+  inst->billing = std::make_unique<BillingService>(context);
   api::ApiOptions api_options;
   api_options.access_log = inst->config.log.access_log;
   api_options.secure_cookies = inst->config.auth.secure_cookies;
@@ -59,7 +60,8 @@ Result<std::unique_ptr<Installation>> open_installation(const std::string& data_
   inst->api = std::make_unique<api::Api>(
       api::ApiServices{*inst->store, inst->clock, *inst->auth, *inst->tenancy, *inst->users, *inst->provider,
                        *inst->desk_settings, *inst->tickets, *inst->schedules, *inst->sla_reports, inst->rmm_api.get(),
-                       inst->work.get(), inst->contracts.get(), inst->imports.get()},
+                       inst->work.get(), inst->contracts.get(), inst->imports.get(),
+                       inst->billing.get()},
       inst->metrics, api_options);
   return inst;
 }

@@ -48,6 +48,8 @@ struct Installation {
   std::unique_ptr<WorkService> work;
   std::unique_ptr<ContractService> contracts;
   std::unique_ptr<ImportService> imports;
+  // Billing.
+  std::unique_ptr<BillingService> billing;
   api::Metrics metrics;
   std::unique_ptr<api::Api> api;
 
