@@ -4,6 +4,7 @@
 #include <curl/curl.h>
 
 #include "cli/admin_commands.h"
+#include "cli/billing_commands.h"
 #include "cli/demo.h"
 #include "cli/exit_codes.h"
 #include "cli/object_commands.h"
@@ -23,6 +24,7 @@ int run(int argc, char** argv) {
   add_object_commands(app, exit_code);
   add_ticket_commands(app, exit_code);
   add_work_commands(app, exit_code);  // after tickets: adds `tend ticket charges`
+  add_billing_commands(app, exit_code);  // after tickets: extends `tend report`
   add_demo_commands(app, exit_code);
   add_rmm_commands(app, exit_code);  // after demo: adds `tend demo devices`
   try {

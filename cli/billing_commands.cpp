@@ -1,0 +1,316 @@
+#include "cli/billing_commands.h"
+
+#include <functional>
+#include <iostream>
+#include <memory>
+
+#include "cli/command_support.h"
+#include "cli/exit_codes.h"
+
+namespace tend::cli {
+namespace {
+
+using nlohmann::json;
+
+std::string escape(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+// Sends one request; prints the reply as JSON (--json) or with `print`.
+// Returns the exit code (the problem's on failure).
+int send(const Target& target, const char* method, const std::string& path, const json& body,
+         const std::function<void(const json&)>& print) {
+  auto connection = connect(target);
+  if (!connection) return report(connection.error());
+  auto outcome = check_reply(connection->client->call(method, path, body.is_null() ? "" : body.dump()));
+  if (outcome.exit_code != kOk) return outcome.exit_code;
+  if (target.json_output)
+    print_json(outcome.body);
+  else
+    print(outcome.body);
+  return kOk;
+}
+
+std::string text(const json& v) {
+  if (v.is_null()) return "-";
+  return v.is_string() ? v.get<std::string>() : v.dump();
+}
+
+CLI::App* group(CLI::App& app, const std::string& name, const std::string& description) {
+  for (CLI::App* sub : app.get_subcommands([&](CLI::App* a) { return a->get_name() == name; })) return sub;
+  CLI::App* created = app.add_subcommand(name, description);
+  created->require_subcommand(1);
+  return created;
+}
+
+void print_invoice(const json& i) {
+  std::cout << (i["kind"] == "credit_note" ? "Credit note " : "Invoice ")
+            << (i["number"].is_null() ? "(draft " + text(i["id"]) + ")" : text(i["number"])) << " for "
+            << text(i["client_name"]) << " [" << text(i["status"]) << "]";
+  if (!i["period"].is_null()) std::cout << " period " << text(i["period"]);
+  if (!i["credited_number"].is_null()) std::cout << " crediting " << text(i["credited_number"]);
+  std::cout << "\n";
+  if (!i["issued_on"].is_null())
+    std::cout << "  issued " << text(i["issued_on"]) << ", due " << text(i["due_on"]) << "\n";
+  for (const auto& l : i["lines"]) {
+    std::cout << "  " << l["position"] << ". " << text(l["description"]) << "\n       " << text(l["quantity"])
+              << " " << text(l["unit"]) << " x " << text(l["unit_price"]);
+    if (l["factor"] != "1") std::cout << " x " << text(l["factor"]);
+    std::cout << " = " << text(l["amount"]) << "  (" << (l["tax_code"] == "" ? "no tax" : text(l["tax_code"]))
+              << " " << text(l["tax_amount"]) << ")\n";
+  }
+  for (const auto& row : i["tax_summary"]) {
+    std::cout << "  tax " << (row["tax_code"] == "" ? "-" : text(row["tax_code"])) << " "
+              << text(row["tax_rate"]) << "% on " << text(row["base"]) << ": " << text(row["tax"]) << "\n";
+  }
+  std::cout << "  net " << text(i["net"]) << "  tax " << text(i["tax"]) << "  total " << text(i["total"])
+            << " " << text(i["currency"]) << "\n";
+  if (i.contains("open") && i["status"] != "draft" && i["kind"] == "invoice") {
+    std::cout << "  paid " << text(i["paid"]) << "  credited " << text(i["credited"]) << "  open "
+              << text(i["open"]) << "\n";
+  }
+}
+
+}  // namespace
+
+void add_billing_commands(CLI::App& app, int& exit_code) {
+  // ---- tend billing run -----------------------------------------------------------------------------------
+  {
+    CLI::App* billing = group(app, "billing", "Billing runs: draft invoices for a period");
+    auto target = std::make_shared<Target>();
+    auto period = std::make_shared<std::string>();
+    auto client = std::make_shared<int64_t>(0);
+    auto dry_run = std::make_shared<bool>(false);
+    auto billing_date = std::make_shared<std::string>();
+    auto* c =
+        billing->add_subcommand("run",
+                                "Make the draft invoices of a period (idempotent: a second run of the same "
+                                "period creates nothing new)");
+    target->add_options(*c);
+    c->add_option("--period", *period, "A month (2026-11) or a range (2026-11-01..2026-11-15)")->required();
+    c->add_option("--client", *client, "Only this client (id)");
+    c->add_flag("--dry-run", *dry_run, "Show what would be invoiced; store nothing");
+    c->add_option("--billing-date", *billing_date,
+                  "Count devices on this day (default: today, within the period)");
+    c->callback([=, &exit_code] {
+      json body = {{"period", *period}, {"dry_run", *dry_run}};
+      if (*client > 0) body["client_id"] = *client;
+      if (!billing_date->empty()) body["billing_date"] = *billing_date;
+      exit_code = [&]() -> int {
+        auto connection = connect(*target);
+        if (!connection) return report(connection.error());
+        auto outcome = check_reply(connection->client->call("POST", "/api/v1/billing/runs", body.dump()));
+        if (outcome.exit_code != kOk) return outcome.exit_code;
+        const json& r = outcome.body;
+        if (target->json_output) {
+          print_json(r);
+        } else {
+          std::cout << (r["dry_run"].get<bool>() ? "Dry run for " : "Billing run for ") << text(r["period"])
+                    << " (devices counted on " << text(r["billing_date"]) << ")\n";
+          for (const auto& done : r["clients"]) {
+            if (done["outcome"] == "nothing_to_bill") continue;
+            std::cout << "  " << text(done["client_name"]) << " (" << done["client_id"]
+                      << "): " << text(done["outcome"]);
+            if (!done["invoice"].is_null()) {
+              const json& i = done["invoice"];
+              std::cout << ", " << i["lines"].size() << " lines, total " << text(i["total"]) << " "
+                        << text(i["currency"]);
+              if (!i["id"].is_null()) std::cout << " (invoice " << i["id"] << ")";
+            }
+            if (!done["error"].is_null()) std::cout << ": " << text(done["error"]);
+            std::cout << "\n";
+          }
+          std::cout << r["drafts"] << " draft(s)";
+          for (const auto& t : r["totals"])
+            std::cout << "; " << text(t["total"]) << " " << text(t["currency"]);
+          std::cout << "\n";
+        }
+        // A client that could not be billed (unpriced work) fails the command.
+        if (r["failed"].get<int64_t>() > 0) {
+          std::cerr << "tend: " << r["failed"] << " client(s) could not be billed; see their errors\n";
+          return kInvalid;
+        }
+        return kOk;
+      }();
+    });
+  }
+
+  // ---- tend invoice list|show|issue|send|credit ---------------------------------------------------------
+  {
+    CLI::App* invoice = group(app, "invoice", "Invoices and credit notes");
+    {
+      auto target = std::make_shared<Target>();
+      auto client = std::make_shared<int64_t>(0);
+      auto status = std::make_shared<std::string>();
+      auto period = std::make_shared<std::string>();
+      auto* c = invoice->add_subcommand("list", "List invoices, newest first");
+      target->add_options(*c);
+      c->add_option("--client", *client, "Only this client (id)");
+      c->add_option("--status", *status, "draft, issued, sent, partly_paid or paid");
+      c->add_option("--period", *period, "Only drafts and invoices of this run period");
+      c->callback([=, &exit_code] {
+        std::string query = "?limit=200";
+        if (*client > 0) query += "&client_id=" + std::to_string(*client);
+        if (!status->empty()) query += "&status=" + escape(*status);
+        if (!period->empty()) query += "&period=" + escape(*period);
+        exit_code = send(*target, "GET", "/api/v1/invoices" + query, nullptr, [](const json& page) {
+          print_table(page["items"], {"/id", "/number", "/kind", "/status", "/client_name", "/period",
+                                      "/issued_on", "/due_on", "/total", "/currency"});
+        });
+      });
+    }
+    auto by_id = [&](const char* name, const char* description, const char* method, const char* suffix) {
+      auto target = std::make_shared<Target>();
+      auto id = std::make_shared<int64_t>(0);
+      auto* c = invoice->add_subcommand(name, description);
+      target->add_options(*c);
+      c->add_option("id", *id, "Invoice id")->required();
+      const std::string verb = name;
+      c->callback([=, &exit_code] {
+        json body = std::string(method) == "POST" ? json::object() : json(nullptr);
+        exit_code = send(
+            *target, method, "/api/v1/invoices/" + std::to_string(*id) + suffix, body, [&](const json& i) {
+              if (verb == "issue")
+                std::cout << "issued " << text(i["number"]) << ", due " << text(i["due_on"]) << "\n";
+              else if (verb == "send")
+                std::cout << "marked " << text(i["number"]) << " as sent\n";
+              else if (verb == "credit")
+                std::cout << "drafted credit note " << i["id"] << " for " << text(i["total"])
+                          << " (issue it with tend invoice issue " << i["id"] << ")\n";
+              else
+                print_invoice(i);
+            });
+      });
+    };
+    by_id("show", "Show an invoice with its lines, tax summary and what is open", "GET", "");
+    by_id("issue", "Issue a draft: the next number of the year, today, the client's payment terms", "POST",
+          "/issue");
+    by_id("send", "Record that an issued invoice was sent", "POST", "/send");
+    by_id("credit", "Draft a credit note for the whole of an issued invoice", "POST", "/credit-note");
+  }
+
+  // ---- tend payment add|list
+  // ----------------------------------------------------------------------------------
+  {
+    CLI::App* payment = group(app, "payment", "Payments received");
+    {
+      auto target = std::make_shared<Target>();
+      auto client = std::make_shared<int64_t>(0);
+      auto amount = std::make_shared<std::string>();
+      auto date = std::make_shared<std::string>();
+      auto method = std::make_shared<std::string>("bank_transfer");
+      auto reference = std::make_shared<std::string>();
+      auto invoice = std::make_shared<int64_t>(0);
+      auto* c = payment->add_subcommand("add",
+                                        "Record a payment; it pays the oldest open invoices first unless "
+                                        "--invoice names them");
+      target->add_options(*c);
+      c->add_option("--client", *client, "Client id")->required();
+      c->add_option("--amount", *amount, "Amount, e.g. 150.00")->required();
+      c->add_option("--date", *date, "Received on (YYYY-MM-DD, default today)");
+      c->add_option("--method", *method, "bank_transfer, direct_debit, card, cash or other");
+      c->add_option("--reference", *reference, "The bank's reference");
+      c->add_option("--invoice", *invoice, "Put the whole amount on this invoice (id)");
+      c->callback([=, &exit_code] {
+        exit_code = [&]() -> int {
+          json body = {{"client_id", *client}, {"amount", *amount}, {"method", *method}};
+          if (!date->empty()) body["received_on"] = *date;
+          if (!reference->empty()) body["reference"] = *reference;
+          if (*invoice > 0)
+            body["allocations"] = json::array({{{"invoice_id", *invoice}, {"amount", *amount}}});
+          return send(*target, "POST", "/api/v1/payments", body, [](const json& p) {
+            std::cout << "recorded payment " << p["id"] << " of " << text(p["amount"]) << " "
+                      << text(p["currency"]);
+            for (const auto& a : p["allocations"])
+              std::cout << "; " << text(a["amount"]) << " to invoice " << a["invoice_id"];
+            if (p["unallocated"] != "0.00") std::cout << "; " << text(p["unallocated"]) << " on account";
+            std::cout << "\n";
+          });
+        }();
+      });
+    }
+    {
+      auto target = std::make_shared<Target>();
+      auto client = std::make_shared<int64_t>(0);
+      auto* c = payment->add_subcommand("list", "List payments, newest first");
+      target->add_options(*c);
+      c->add_option("--client", *client, "Only this client (id)");
+      c->callback([=, &exit_code] {
+        std::string query = "?limit=200";
+        if (*client > 0) query += "&client_id=" + std::to_string(*client);
+        exit_code = send(*target, "GET", "/api/v1/payments" + query, nullptr, [](const json& page) {
+          print_table(page["items"], {"/id", "/client_id", "/received_on", "/amount", "/currency", "/method",
+                                      "/reference", "/unallocated"});
+        });
+      });
+    }
+  }
+
+  // ---- tend report ar, tend report statement
+  // ------------------------------------------------------------------
+  {
+    CLI::App* report_command = group(app, "report", "Reports");
+    {
+      auto target = std::make_shared<Target>();
+      auto as_of = std::make_shared<std::string>();
+      auto* c =
+          report_command->add_subcommand("ar", "AR ageing per client: current, 1-30, 31-60, 61-90, 90+ days");
+      target->add_options(*c);
+      c->add_option("--as-of", *as_of, "The date (YYYY-MM-DD, default today)");
+      c->callback([=, &exit_code] {
+        std::string query = as_of->empty() ? "" : "?as_of=" + escape(*as_of);
+        exit_code = send(*target, "GET", "/api/v1/reports/ar" + query, nullptr, [](const json& r) {
+          std::cout << "AR ageing as of " << text(r["as_of"]) << "\n";
+          json rows = json::array();
+          auto row = [](const json& a, const std::string& name) {
+            return json{{"client", name},
+                        {"currency", a["currency"]},
+                        {"current", a["buckets"]["current"]},
+                        {"1-30", a["buckets"]["1-30"]},
+                        {"31-60", a["buckets"]["31-60"]},
+                        {"61-90", a["buckets"]["61-90"]},
+                        {"90+", a["buckets"]["90+"]},
+                        {"total", a["total"]}};
+          };
+          for (const auto& a : r["clients"]) rows.push_back(row(a, text(a["client_name"])));
+          for (const auto& t : r["totals"]) rows.push_back(row(t, "TOTAL"));
+          print_table(rows,
+                      {"/client", "/currency", "/current", "/1-30", "/31-60", "/61-90", "/90+", "/total"});
+        });
+      });
+    }
+    {
+      auto target = std::make_shared<Target>();
+      auto client = std::make_shared<int64_t>(0);
+      auto as_of = std::make_shared<std::string>();
+      auto* c = report_command->add_subcommand("statement", "A client's statement of account");
+      target->add_options(*c);
+      c->add_option("--client", *client, "Client id")->required();
+      c->add_option("--as-of", *as_of, "The date (YYYY-MM-DD, default today)");
+      c->callback([=, &exit_code] {
+        std::string query = as_of->empty() ? "" : "?as_of=" + escape(*as_of);
+        exit_code = send(*target, "GET", "/api/v1/clients/" + std::to_string(*client) + "/statement" + query,
+                         nullptr, [](const json& s) {
+                           std::cout << "Statement of " << text(s["client_name"]) << " as of "
+                                     << text(s["as_of"]) << " (" << text(s["currency"]) << ")\n";
+                           print_table(s["entries"], {"/on", "/kind", "/reference", "/due_on", "/amount",
+                                                      "/open", "/balance"});
+                           std::cout << "balance " << text(s["balance"]) << ", unallocated "
+                                     << text(s["unallocated"]) << "\n";
+                         });
+      });
+    }
+  }
+}
+
+}  // namespace tend::cli

@@ -1,0 +1,184 @@
+// Integration test of billing against the real `tend serve` and the real
+// CLI: a break/fix client's approved time and fixed-price service and a
+// managed client's prorated fee are billed with `tend billing run` (a dry
+// run writes nothing; a second run creates nothing new), issued over the
+// API with a gapless number, refused when changed afterwards (and the
+// refusal is in the audit trail), paid in part with `tend payment add`,
+// and shown by `tend report ar`; the roles of the billing routes, portal
+// users included, are checked on the way.
+//
+// Work dates are given explicitly (the server runs on the wall clock); the
+// issue date and number year are read from the server's answers.
+#include <gtest/gtest.h>
+
+#include "tests/support/tend_process.h"
+
+namespace tend::testing {
+namespace {
+
+using nlohmann::json;
+
+const char* kPassword = "another-password-1";
+
+struct Office {
+  TendServer server;
+  Http http{server.url()};
+  std::string admin, technician, finance, portal, reader;
+  int64_t bakery = 0, dentist = 0, remote = 0, nl21 = 0;
+
+  Office() {
+    admin = http.login(TendServer::kAdminEmail, TendServer::kAdminPassword);
+    bakery = create("/api/v1/clients", {{"name", "Bakkerij Jansen"}, {"reference", "BAK-001"}});
+    dentist = create("/api/v1/clients", {{"name", "Tandartspraktijk De Molen"}, {"reference", "TDM-002"}});
+    create("/api/v1/users",
+           {{"email", "tech@test.tend"}, {"name", "Sanne"}, {"role", "technician"}, {"password", kPassword}});
+    create("/api/v1/users",
+           {{"email", "finance@test.tend"}, {"name", "Joost"}, {"role", "finance"}, {"password", kPassword}});
+    create("/api/v1/users",
+           {{"email", "reader@test.tend"}, {"name", "Ria"}, {"role", "read_only"}, {"password", kPassword}});
+    create("/api/v1/users", {{"email", "portal@test.tend"},
+                             {"name", "Anna"},
+                             {"role", "portal"},
+                             {"client_id", bakery},
+                             {"password", kPassword}});
+    technician = http.login("tech@test.tend", kPassword);
+    finance = http.login("finance@test.tend", kPassword);
+    reader = http.login("reader@test.tend", kPassword);
+    portal = http.login("portal@test.tend", kPassword);
+    nl21 = create("/api/v1/tax-categories", {{"code", "NL21"}, {"name", "BTW 21%"}, {"rate_percent", "21"}},
+                  finance);
+    auto settings =
+        http.request("PUT", "/api/v1/billing/settings", json{{"fee_tax_category_id", nl21}}.dump(), finance);
+    if (settings.status != 200) throw std::runtime_error("billing settings: " + settings.body);
+    remote = create("/api/v1/work-types",
+                    {{"code", "remote"},
+                     {"name", "Remote support"},
+                     {"hourly_rate", "95.00"},
+                     {"minimum_minutes", 15},
+                     {"rounding_increment_minutes", 15},
+                     {"tax_category_id", nl21}},
+                    finance);
+  }
+
+  int64_t create(const std::string& path, const json& body, const std::string& token = "") {
+    auto r = http.post(path, body, token.empty() ? admin : token);
+    if (r.status != 201) throw std::runtime_error("create " + path + " failed: " + r.body);
+    return r.json()["id"].get<int64_t>();
+  }
+  int64_t stored(const std::string& sql) { return sqlite_scalar(server.database_path(), sql); }
+  CommandResult tend(std::vector<std::string> args, const std::string& token) {
+    args.insert(args.end(), {"--server", server.url(), "--token", token});
+    return run_tend(args);
+  }
+};
+
+TEST(Billing, AMonthIsBilledIssuedPaidAndReportedThroughTheCliAndTheApi) {
+  Office o;
+  // Break/fix: 40 minutes (45 billable at 95/h = 71.25) and a virus removal (79.00).
+  int64_t virus = o.create("/api/v1/catalogue",
+                           {{"kind", "service"},
+                            {"sku", "SVC-VIRUS"},
+                            {"name", "Virus removal"},
+                            {"unit_cost", "0.00"},
+                            {"unit_price", "79.00"},
+                            {"tax_category_id", o.nl21}},
+                           o.finance);
+  int64_t ticket =
+      o.create("/api/v1/tickets", {{"subject", "Laptop slow"}, {"client_id", o.bakery}, {"priority", "P2"}},
+               o.technician);
+  o.create("/api/v1/time-entries",
+           {{"ticket_id", ticket}, {"work_type_id", o.remote}, {"work_date", "2026-11-23"}, {"minutes", 40}},
+           o.technician);
+  o.create("/api/v1/service-usages", {{"ticket_id", ticket}, {"item_id", virus}}, o.technician);
+  auto approved =
+      o.http.post("/api/v1/tickets/" + std::to_string(ticket) + "/approve-work", json::object(), o.finance);
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  // Managed from 16 November: 640.00 x 15/30 = 320.00.
+  o.create("/api/v1/contracts",
+           {{"client_id", o.dentist},
+            {"kind", "managed"},
+            {"name", "Managed Gold"},
+            {"starts_on", "2026-11-16"},
+            {"term_months", 12},
+            {"terms", {{"flat_fee", "640.00"}}}},
+           o.finance);
+
+  auto token =
+      o.http.post("/api/v1/api-tokens", {{"name", "cli"}}, o.finance).json()["token"].get<std::string>();
+  // A dry run shows what would be invoiced and writes nothing.
+  auto dry = o.tend({"billing", "run", "--period", "2026-11", "--dry-run", "--json"}, token);
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  json preview = json::parse(dry.out);
+  EXPECT_EQ(preview["dry_run"], true);
+  EXPECT_EQ(preview["drafts"], 2);
+  EXPECT_EQ(o.stored("SELECT count(*) FROM invoices"), 0);
+
+  auto run = o.tend({"billing", "run", "--period", "2026-11"}, token);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(
+      run.out.find("Bakkerij Jansen (" + std::to_string(o.bakery) + "): created, 2 lines, total 181.80 EUR"),
+      std::string::npos)
+      << run.out;                                                             // 150.25 + 31.55 VAT
+  EXPECT_NE(run.out.find("total 387.20 EUR"), std::string::npos) << run.out;  // 320.00 + 67.20 VAT
+  auto again = o.tend({"billing", "run", "--period", "2026-11", "--json"}, token);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  const json rerun = json::parse(again.out);
+  for (const auto& c : rerun["clients"]) EXPECT_EQ(c["outcome"], "unchanged") << c.dump();
+  EXPECT_EQ(o.stored("SELECT count(*) FROM invoices"), 2);
+  EXPECT_EQ(o.stored("SELECT count(*) FROM invoice_lines"), 3);
+
+  json drafts = o.http.get("/api/v1/invoices?client_id=" + std::to_string(o.bakery), o.finance).json();
+  ASSERT_EQ(drafts["items"].size(), 1u);
+  const int64_t invoice = drafts["items"][0]["id"];
+  const std::string path = "/api/v1/invoices/" + std::to_string(invoice);
+  // Drafts are not the portal's to see.
+  EXPECT_EQ(o.http.get(path, o.portal).status, 404);
+
+  auto issued = o.http.post(path + "/issue", json::object(), o.finance);
+  ASSERT_EQ(issued.status, 200) << issued.body;
+  const std::string number = issued.json()["number"];
+  EXPECT_EQ(number, issued.json()["issued_on"].get<std::string>().substr(0, 4) + "-000001");
+  EXPECT_EQ(issued.json()["status"], "issued");
+  EXPECT_EQ(issued.json()["open"], "181.80");
+
+  // Immutable: changes are refused with 409 and written to the audit trail.
+  auto changed = o.http.patch(path, {{"notes", "discount"}}, o.finance);
+  EXPECT_EQ(changed.status, 409) << changed.body;
+  EXPECT_EQ(o.http.del(path, o.admin).status, 409);
+  EXPECT_EQ(o.stored("SELECT count(*) FROM audit_events WHERE action = 'invoice.change_refused'"), 2);
+  EXPECT_EQ(o.stored("SELECT count(*) FROM invoices WHERE notes <> ''"), 0);
+
+  // Roles: portal users see their own issued invoice only, technicians nothing.
+  json mine = o.http.get("/api/v1/invoices", o.portal).json();
+  ASSERT_EQ(mine["items"].size(), 1u);
+  EXPECT_EQ(mine["items"][0]["number"], number);
+  EXPECT_EQ(o.http.get(path, o.portal).status, 200);
+  int64_t other = rerun["clients"][1]["invoice"]["id"];
+  EXPECT_EQ(o.http.get("/api/v1/invoices/" + std::to_string(other), o.portal).status, 404);
+  EXPECT_EQ(o.http.post("/api/v1/billing/runs", {{"period", "2026-11"}}, o.portal).status, 403);
+  EXPECT_EQ(o.http.get("/api/v1/invoices", o.technician).status, 403);
+  EXPECT_EQ(o.http.get("/api/v1/reports/ar", o.reader).status, 200);
+  EXPECT_EQ(o.http.post(path + "/send", json::object(), o.reader).status, 403);
+
+  // Half paid from the CLI; AR shows the rest.
+  auto paid = o.tend(
+      {"payment", "add", "--client", std::to_string(o.bakery), "--amount", "100.00", "--reference", number},
+      token);
+  ASSERT_EQ(paid.exit_code, 0) << paid.err;
+  EXPECT_NE(paid.out.find("100.00 to invoice " + std::to_string(invoice)), std::string::npos) << paid.out;
+  EXPECT_EQ(o.http.get(path, o.finance).json()["status"], "partly_paid");
+  auto ar = o.tend({"report", "ar", "--json"}, token);
+  ASSERT_EQ(ar.exit_code, 0) << ar.err;
+  json ageing = json::parse(ar.out);
+  ASSERT_EQ(ageing["clients"].size(), 1u);
+  EXPECT_EQ(ageing["clients"][0]["total"], "81.80");
+  EXPECT_EQ(ageing["clients"][0]["buckets"]["current"], "81.80");
+  auto shown = o.tend({"invoice", "show", std::to_string(invoice)}, token);
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_NE(shown.out.find("open 81.80"), std::string::npos) << shown.out;
+  auto issue_again = o.tend({"invoice", "issue", std::to_string(invoice)}, token);
+  EXPECT_EQ(issue_again.exit_code, 4);  // conflict
+}
+
+}  // namespace
+}  // namespace tend::testing
