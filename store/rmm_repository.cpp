@@ -463,8 +463,9 @@ Result<std::vector<MetricPoint>> SampleRepository::rollups(DeviceId device, int6
 
 Result<int64_t> SampleRepository::delete_raw_before(Instant cutoff, int64_t max_id, int limit) {
   return sql_.execute(
-      "DELETE FROM agent_samples WHERE id IN (SELECT id FROM agent_samples WHERE id <= ? ORDER BY id LIMIT ?) AND "
-      "at < ? AND id NOT IN (SELECT latest_sample_id FROM device_status WHERE latest_sample_id IS NOT NULL)",
+      "DELETE FROM agent_samples WHERE id IN (SELECT id FROM agent_samples WHERE id <= ? AND id NOT IN "
+      "(SELECT latest_sample_id FROM device_status WHERE latest_sample_id IS NOT NULL) ORDER BY id LIMIT ?) AND "
+      "at < ?",
       max_id, limit, to_unix_ms(cutoff));
 }
 

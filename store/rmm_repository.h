@@ -150,8 +150,11 @@ class SampleRepository {
   Result<std::vector<rmm::MetricPoint>> rollups(rmm::DeviceId device, int64_t metric_id, int resolution_seconds,
                                                 Instant from, Instant to, int limit);
   // Among the `limit` oldest-received samples with id <= max_id (already
-  // rolled up), deletes those measured before `cutoff` (never a device's
-  // latest); returns how many went.
+  // rolled up) that are no device's latest, deletes those measured before
+  // `cutoff`; returns how many went. Latest samples are left out of the
+  // window itself, so the latest samples of long-silent devices (the oldest
+  // rows) cannot fill it: fewer than `limit` deleted means the window reached
+  // samples younger than `cutoff`.
   Result<int64_t> delete_raw_before(Instant cutoff, int64_t max_id, int limit);
   Result<int64_t> delete_rollups_before(int resolution_seconds, Instant cutoff);
 
