@@ -445,7 +445,7 @@ Result<MetricHistory> RmmService::history(const Principal& caller, DeviceId id, 
       return std::unexpected(metric_id.error());
     }
     if (out.resolution == Resolution::raw) {
-      auto rows = TEND_TRY(samples.range(id, from, to, kMaxPoints));
+      auto rows = TEND_TRY(samples.range(id, from, to, kMaxPoints, /*newest=*/true));
       for (const auto& row : rows) {
         for (auto [m, value] : decode_packed_metrics(row.metrics)) {
           if (m == *metric_id) out.points.push_back({row.at, value, value, value, 1});

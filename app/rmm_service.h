@@ -100,7 +100,8 @@ class RmmService {
   Result<std::vector<rmm::DeviceEvent>> events(const Principal& caller, rmm::DeviceId id, std::string_view kind,
                                                int64_t before, int limit);
   // History of one metric over [from, to). Without `resolution` the rule of
-  // rmm::choose_resolution picks it. At most 5,000 points.
+  // rmm::choose_resolution picks it. At most 5,000 points, oldest first:
+  // when the range holds more, the newest 5,000 (a chart shows up to now).
   Result<MetricHistory> history(const Principal& caller, rmm::DeviceId id, const std::string& metric, Instant from,
                                 Instant to, std::optional<rmm::Resolution> resolution);
   // Stored results of one check (or all when `check` is 0) over [from, to),

@@ -402,6 +402,22 @@ TEST_F(RmmServiceTest, RollUpBucketEdgesAndLateRecordsMerge) {
 
 // ---- history resolution ---------------------------------------------------------------
 
+// A range holding more than the 5,000-point cap returns the newest points
+// (a chart ends at "now"), still oldest first.
+TEST_F(RmmServiceTest, HistoryOverTheCapKeepsTheNewestPoints) {
+  Agent web = enroll("web-01");
+  const Instant first = at("2026-11-27T09:00:00Z");
+  clock_.set(at("2026-11-27T11:00:00Z"));
+  deliver_series(web, "cpu.pct", first, seconds(1), 5100);  // 09:00:00 .. 10:24:59, value = index
+  auto raw = history(web, first, clock_.now());
+  EXPECT_EQ(raw.resolution, Resolution::raw);
+  ASSERT_EQ(raw.points.size(), 5000u);
+  EXPECT_EQ(raw.points.front().at, first + seconds(100));
+  EXPECT_EQ(raw.points.front().avg, 100.0);
+  EXPECT_EQ(raw.points.back().at, first + seconds(5099));
+  EXPECT_EQ(raw.points.back().avg, 5099.0);
+}
+
 TEST_F(RmmServiceTest, HistoryPicksRawUpToSixHoursThenFiveMinutesUpToFourteenDaysThenHourly) {
   Agent web = enroll("web-01");
   const Instant first = at("2026-11-27T09:00:00Z");

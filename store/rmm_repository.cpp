@@ -1,5 +1,7 @@
 #include "store/rmm_repository.h"
 
+#include <algorithm>
+
 #include "core/validation.h"
 
 namespace tend::store {
@@ -419,12 +421,14 @@ Result<std::optional<StoredSample>> SampleRepository::latest(DeviceId device) {
   return std::optional<StoredSample>(read_sample(*rows));
 }
 
-Result<std::vector<StoredSample>> SampleRepository::range(DeviceId device, Instant from, Instant to, int limit) {
-  auto rows = TEND_TRY(sql_.query(std::string(kSampleColumns) +
-                                      " WHERE device_id = ? AND at >= ? AND at < ? ORDER BY at, id LIMIT ?",
+Result<std::vector<StoredSample>> SampleRepository::range(DeviceId device, Instant from, Instant to, int limit,
+                                                         bool newest) {
+  auto rows = TEND_TRY(sql_.query(std::string(kSampleColumns) + " WHERE device_id = ? AND at >= ? AND at < ? " +
+                                      (newest ? "ORDER BY at DESC, id DESC LIMIT ?" : "ORDER BY at, id LIMIT ?"),
                                   device.value(), to_unix_ms(from), to_unix_ms(to), limit));
   std::vector<StoredSample> out;
   while (TEND_TRY(rows->next())) out.push_back(read_sample(*rows));
+  if (newest) std::reverse(out.begin(), out.end());
   return out;
 }
 
@@ -450,7 +454,7 @@ Result<std::vector<MetricPoint>> SampleRepository::rollups(DeviceId device, int6
                                                            Instant from, Instant to, int limit) {
   auto rows = TEND_TRY(sql_.query(
       "SELECT bucket, count, sum, min, max FROM metric_rollups WHERE device_id = ? AND metric_id = ? AND "
-      "resolution = ? AND bucket >= ? AND bucket < ? ORDER BY bucket LIMIT ?",
+      "resolution = ? AND bucket >= ? AND bucket < ? ORDER BY bucket DESC LIMIT ?",
       device.value(), metric_id, resolution_seconds, to_unix_ms(from), to_unix_ms(to), limit));
   std::vector<MetricPoint> out;
   while (TEND_TRY(rows->next())) {
@@ -458,6 +462,7 @@ Result<std::vector<MetricPoint>> SampleRepository::rollups(DeviceId device, int6
     out.push_back({from_unix_ms(rows->i64(0)), count > 0 ? rows->f64(2) / static_cast<double>(count) : 0.0,
                    rows->f64(3), rows->f64(4), count});
   }
+  std::reverse(out.begin(), out.end());  // newest `limit` buckets, returned oldest first
   return out;
 }
 

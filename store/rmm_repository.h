@@ -140,13 +140,17 @@ class SampleRepository {
   Result<int64_t> metric_id(std::string_view name);
 
   Result<std::optional<StoredSample>> latest(rmm::DeviceId device);
-  // Samples of a device with from <= at < to, oldest first, at most `limit`.
-  Result<std::vector<StoredSample>> range(rmm::DeviceId device, Instant from, Instant to, int limit);
+  // Samples of a device with from <= at < to, oldest first, at most `limit`:
+  // the oldest ones, or with `newest` the newest ones (still oldest first).
+  Result<std::vector<StoredSample>> range(rmm::DeviceId device, Instant from, Instant to, int limit,
+                                          bool newest = false);
   // Samples with id > after_id in id order, at most `limit` (rollups).
   Result<std::vector<StoredSample>> after(int64_t after_id, int limit);
   // Adds aggregates into a rollup bucket (count/sum add, min/max widen).
   Status add_rollup(rmm::DeviceId device, int64_t metric_id, int resolution_seconds, int64_t bucket_ms,
                     int64_t count, double sum, double min, double max);
+  // Rollup buckets with from <= bucket < to, oldest first; when there are
+  // more than `limit`, the newest `limit` of them.
   Result<std::vector<rmm::MetricPoint>> rollups(rmm::DeviceId device, int64_t metric_id, int resolution_seconds,
                                                 Instant from, Instant to, int limit);
   // Among the `limit` oldest-received samples with id <= max_id (already
