@@ -45,8 +45,10 @@ Result<BillingRunRequest> run_request(const nlohmann::json& body) {
     std::string text;
     reader.text("billing_date", text);
     auto day = parse_civil_date(text);
-    if (day) request.billing_date = *day;
-    else errors.add("billing_date", day.error().message);
+    if (day)
+      request.billing_date = *day;
+    else
+      errors.add("billing_date", day.error().message);
   }
   TEND_CHECK(std::move(errors).status());
   return request;
@@ -57,10 +59,12 @@ Result<BillingRunRequest> run_request(const nlohmann::json& body) {
 void Api::add_billing_routes() {
   BillingService* const service = services_.billing;
 
-  add("POST", "/api/v1/billing/runs", kBillingEditors, "run billing for a period (dry_run: only show what it would do)",
+  add("POST", "/api/v1/billing/runs", kBillingEditors,
+      "run billing for a period (dry_run: only show what it would do)",
       [service](RequestContext& c) -> Result<HttpResponse> {
         BillingRunRequest request = TEND_TRY(run_request(TEND_TRY(body_of(c))));
-        return json_response(200, to_json(TEND_TRY(TEND_TRY(billing_of(service))->run(c.principal, request))));
+        return json_response(200,
+                             to_json(TEND_TRY(TEND_TRY(billing_of(service))->run(c.principal, request))));
       });
   add("GET", "/api/v1/billing/settings", kBillingReaders, "read the billing settings",
       [service](RequestContext& c) -> Result<HttpResponse> {
@@ -70,26 +74,32 @@ void Api::add_billing_routes() {
   add("PUT", "/api/v1/billing/settings", kBillingEditors, "change the billing settings",
       [service](RequestContext& c) -> Result<HttpResponse> {
         return json_response(
-            200, to_json(TEND_TRY(TEND_TRY(billing_of(service))->update_settings(c.principal, TEND_TRY(body_of(c))))));
+            200, to_json(TEND_TRY(
+                     TEND_TRY(billing_of(service))->update_settings(c.principal, TEND_TRY(body_of(c))))));
       });
-  add("GET", "/api/v1/clients/{id}/billing", kBillingReaders, "read a client's tax treatment and payment terms",
+  add("GET", "/api/v1/clients/{id}/billing", kBillingReaders,
+      "read a client's tax treatment and payment terms",
       [service](RequestContext& c) -> Result<HttpResponse> {
         TEND_CHECK(only_query(c, {}));
         auto id = TEND_TRY(id_of<ClientId>(c));
-        return json_response(200, to_json(TEND_TRY(TEND_TRY(billing_of(service))->client_billing(c.principal, id))));
+        return json_response(
+            200, to_json(TEND_TRY(TEND_TRY(billing_of(service))->client_billing(c.principal, id))));
       });
-  add("PUT", "/api/v1/clients/{id}/billing", kBillingEditors, "change a client's tax treatment and payment terms",
+  add("PUT", "/api/v1/clients/{id}/billing", kBillingEditors,
+      "change a client's tax treatment and payment terms",
       [service](RequestContext& c) -> Result<HttpResponse> {
         auto id = TEND_TRY(id_of<ClientId>(c));
-        return json_response(200, to_json(TEND_TRY(TEND_TRY(billing_of(service))
-                                                       ->update_client_billing(c.principal, id, TEND_TRY(body_of(c))))));
+        return json_response(
+            200, to_json(TEND_TRY(TEND_TRY(billing_of(service))
+                                      ->update_client_billing(c.principal, id, TEND_TRY(body_of(c))))));
       });
   add("GET", "/api/v1/clients/{id}/statement", kInvoiceReaders, "read a client's statement of account",
       [service](RequestContext& c) -> Result<HttpResponse> {
         TEND_CHECK(only_query(c, {"as_of"}));
         auto id = TEND_TRY(id_of<ClientId>(c));
         return json_response(
-            200, to_json(TEND_TRY(TEND_TRY(billing_of(service))->statement(c.principal, id, TEND_TRY(date_param(c, "as_of"))))));
+            200, to_json(TEND_TRY(TEND_TRY(billing_of(service))
+                                      ->statement(c.principal, id, TEND_TRY(date_param(c, "as_of"))))));
       });
 
   add("GET", "/api/v1/invoices", kInvoiceReaders, "list invoices and credit notes",
@@ -112,71 +122,85 @@ void Api::add_billing_routes() {
         auto listed = TEND_TRY(TEND_TRY(billing_of(service))->list(c.principal, filter, page));
         nlohmann::json items = nlohmann::json::array();
         for (const auto& i : listed.items) items.push_back(to_json(i, false));
-        return json_response(200, {{"items", std::move(items)},
-                                   {"next_cursor", listed.next_cursor.empty() ? nlohmann::json(nullptr)
-                                                                              : nlohmann::json(listed.next_cursor)}});
+        return json_response(
+            200, {{"items", std::move(items)},
+                  {"next_cursor", listed.next_cursor.empty() ? nlohmann::json(nullptr)
+                                                             : nlohmann::json(listed.next_cursor)}});
       });
-  add("GET", "/api/v1/invoices/{id}", kInvoiceReaders, "read an invoice with its lines, payments and credit notes",
+  add("GET", "/api/v1/invoices/{id}", kInvoiceReaders,
+      "read an invoice with its lines, payments and credit notes",
       [service](RequestContext& c) -> Result<HttpResponse> {
         TEND_CHECK(only_query(c, {}));
         auto id = TEND_TRY(id_of<InvoiceId>(c));
         return json_response(200, to_json(TEND_TRY(TEND_TRY(billing_of(service))->get(c.principal, id))));
       });
-  add("PATCH", "/api/v1/invoices/{id}", kBillingEditors, "change a draft (an issued invoice is refused and logged)",
+  add("PATCH", "/api/v1/invoices/{id}", kBillingEditors,
+      "change a draft (an issued invoice is refused and logged)",
       [service](RequestContext& c) -> Result<HttpResponse> {
         auto id = TEND_TRY(id_of<InvoiceId>(c));
         return json_response(
-            200, to_json(TEND_TRY(TEND_TRY(billing_of(service))->update(c.principal, id, TEND_TRY(body_of(c))))));
+            200,
+            to_json(TEND_TRY(TEND_TRY(billing_of(service))->update(c.principal, id, TEND_TRY(body_of(c))))));
       });
-  add("DELETE", "/api/v1/invoices/{id}", kBillingEditors, "delete a draft (an issued invoice is refused and logged)",
+  add("DELETE", "/api/v1/invoices/{id}", kBillingEditors,
+      "delete a draft (an issued invoice is refused and logged)",
       [service](RequestContext& c) -> Result<HttpResponse> {
         auto id = TEND_TRY(id_of<InvoiceId>(c));
         TEND_CHECK(TEND_TRY(billing_of(service))->remove(c.principal, id));
         return no_content();
       });
-  add("POST", "/api/v1/invoices/{id}/issue", kBillingEditors, "issue a draft with the next number of the year",
-      [service](RequestContext& c) -> Result<HttpResponse> {
+  add("POST", "/api/v1/invoices/{id}/issue", kBillingEditors,
+      "issue a draft with the next number of the year", [service](RequestContext& c) -> Result<HttpResponse> {
         auto id = TEND_TRY(id_of<InvoiceId>(c));
         return json_response(200, to_json(TEND_TRY(TEND_TRY(billing_of(service))->issue(c.principal, id))));
       });
   add("POST", "/api/v1/invoices/{id}/send", kBillingEditors, "record that an issued invoice was sent",
       [service](RequestContext& c) -> Result<HttpResponse> {
         auto id = TEND_TRY(id_of<InvoiceId>(c));
-        return json_response(200, to_json(TEND_TRY(TEND_TRY(billing_of(service))->mark_sent(c.principal, id))));
+        return json_response(200,
+                             to_json(TEND_TRY(TEND_TRY(billing_of(service))->mark_sent(c.principal, id))));
       });
-  add("POST", "/api/v1/invoices/{id}/credit-note", kBillingEditors, "draft a credit note for an issued invoice",
-      [service](RequestContext& c) -> Result<HttpResponse> {
+  add("POST", "/api/v1/invoices/{id}/credit-note", kBillingEditors,
+      "draft a credit note for an issued invoice", [service](RequestContext& c) -> Result<HttpResponse> {
         auto id = TEND_TRY(id_of<InvoiceId>(c));
         nlohmann::json body = c.request.body.empty() ? nlohmann::json::object() : TEND_TRY(body_of(c));
-        return json_response(201, to_json(TEND_TRY(TEND_TRY(billing_of(service))->credit_note(c.principal, id, body))));
+        return json_response(
+            201, to_json(TEND_TRY(TEND_TRY(billing_of(service))->credit_note(c.principal, id, body))));
       });
 
-  add("GET", "/api/v1/payments", kBillingReaders, "list payments", [service](RequestContext& c) -> Result<HttpResponse> {
-    TEND_CHECK(only_query(c, {"limit", "cursor", "sort", "client_id"}));
-    auto page = TEND_TRY(page_of(c, sorts(store::kPaymentSorts), "-id"));
-    store::PaymentFilter filter;
-    filter.client = ClientId(TEND_TRY(query_int(c, "client_id", 0)));
-    auto listed = TEND_TRY(TEND_TRY(billing_of(service))->list_payments(c.principal, filter, page));
-    nlohmann::json items = nlohmann::json::array();
-    for (const auto& p : listed.items) items.push_back(to_json(p));
-    return json_response(200, {{"items", std::move(items)},
-                               {"next_cursor", listed.next_cursor.empty() ? nlohmann::json(nullptr)
-                                                                          : nlohmann::json(listed.next_cursor)}});
-  });
+  add("GET", "/api/v1/payments", kBillingReaders, "list payments",
+      [service](RequestContext& c) -> Result<HttpResponse> {
+        TEND_CHECK(only_query(c, {"limit", "cursor", "sort", "client_id"}));
+        auto page = TEND_TRY(page_of(c, sorts(store::kPaymentSorts), "-id"));
+        store::PaymentFilter filter;
+        filter.client = ClientId(TEND_TRY(query_int(c, "client_id", 0)));
+        auto listed = TEND_TRY(TEND_TRY(billing_of(service))->list_payments(c.principal, filter, page));
+        nlohmann::json items = nlohmann::json::array();
+        for (const auto& p : listed.items) items.push_back(to_json(p));
+        return json_response(
+            200, {{"items", std::move(items)},
+                  {"next_cursor", listed.next_cursor.empty() ? nlohmann::json(nullptr)
+                                                             : nlohmann::json(listed.next_cursor)}});
+      });
   add("POST", "/api/v1/payments", kBillingEditors, "record a payment and allocate it to invoices",
       [service](RequestContext& c) -> Result<HttpResponse> {
-        return json_response(201, to_json(TEND_TRY(TEND_TRY(billing_of(service))->add_payment(c.principal, TEND_TRY(body_of(c))))));
+        return json_response(
+            201,
+            to_json(TEND_TRY(TEND_TRY(billing_of(service))->add_payment(c.principal, TEND_TRY(body_of(c))))));
       });
   add("GET", "/api/v1/payments/{id}", kBillingReaders, "read a payment with its allocations",
       [service](RequestContext& c) -> Result<HttpResponse> {
         TEND_CHECK(only_query(c, {}));
         auto id = TEND_TRY(id_of<PaymentId>(c));
-        return json_response(200, to_json(TEND_TRY(TEND_TRY(billing_of(service))->get_payment(c.principal, id))));
+        return json_response(200,
+                             to_json(TEND_TRY(TEND_TRY(billing_of(service))->get_payment(c.principal, id))));
       });
   add("GET", "/api/v1/reports/ar", kBillingReaders, "read AR ageing per client as of a date",
       [service](RequestContext& c) -> Result<HttpResponse> {
         TEND_CHECK(only_query(c, {"as_of"}));
-        return json_response(200, to_json(TEND_TRY(TEND_TRY(billing_of(service))->ageing(c.principal, TEND_TRY(date_param(c, "as_of"))))));
+        return json_response(
+            200, to_json(TEND_TRY(
+                     TEND_TRY(billing_of(service))->ageing(c.principal, TEND_TRY(date_param(c, "as_of"))))));
       });
 }
 

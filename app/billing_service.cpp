@@ -41,7 +41,8 @@ Result<int> payment_terms(Transaction& tx, ClientId client) {
 Result<InvoiceRecord> visible_invoice(Transaction& tx, const Principal& caller, InvoiceId id) {
   auto invoice = tx.invoices().get(id);
   if (!invoice) return std::unexpected(invoice.error());
-  if (!caller.can_see_client(invoice->client_id) || (caller.is_portal() && invoice->status == InvoiceStatus::draft)) {
+  if (!caller.can_see_client(invoice->client_id) ||
+      (caller.is_portal() && invoice->status == InvoiceStatus::draft)) {
     return std::unexpected(Error::not_found("invoice not found"));
   }
   return invoice;
@@ -167,7 +168,8 @@ Result<BillingRunResult> BillingService::run(const Principal& caller, const Bill
     return {};
   }));
   for (ClientId client : clients) {
-    auto done = run_client(caller, client, result.period, result.period_text, result.billing_date, request.dry_run);
+    auto done =
+        run_client(caller, client, result.period, result.period_text, result.billing_date, request.dry_run);
     if (done) {
       result.clients.push_back(std::move(*done));
       continue;
@@ -185,8 +187,9 @@ Result<BillingRunResult> BillingService::run(const Principal& caller, const Bill
 }
 
 Result<BillingRunClient> BillingService::run_client(const Principal& caller, ClientId client_id,
-                                                    const BillingPeriod& period, const std::string& period_text,
-                                                    CivilDate billing_date, bool dry_run) {
+                                                    const BillingPeriod& period,
+                                                    const std::string& period_text, CivilDate billing_date,
+                                                    bool dry_run) {
   const Instant now = context_.clock.now();
   Transaction tx = TEND_TRY(context_.store.write());
   BillingRunClient out;
@@ -241,8 +244,9 @@ Result<BillingRunClient> BillingService::run_client(const Principal& caller, Cli
   };
   for (const auto& c : charges.time) {
     if (c.entry.status != WorkStatus::approved || billed.count(billable_key(c.entry.id))) continue;
-    TimeToBill time{rating_entry_of(c.entry), c.charge, c.work_type_name, TEND_TRY(label_of(c.entry.ticket_id)),
-                    c.contract_name, taxes.of(c.tax_category_id)};
+    TimeToBill time{rating_entry_of(c.entry), c.charge,
+                    c.work_type_name,         TEND_TRY(label_of(c.entry.ticket_id)),
+                    c.contract_name,          taxes.of(c.tax_category_id)};
     auto line = time_line(time, currency);
     if (!line) {
       Error e = line.error();
@@ -256,8 +260,9 @@ Result<BillingRunClient> BillingService::run_client(const Principal& caller, Cli
       const std::string key = c.kind == CatalogueKind::part ? billable_key(PartUsageId(c.usage_id))
                                                             : billable_key(ServiceUsageId(c.usage_id));
       if (c.status != WorkStatus::approved || billed.count(key)) continue;
-      ItemToBill item{ItemUse{c.usage_id, c.item_id, c.name, c.kind, c.on, c.quantity, c.unit_price}, c.charge,
-                      TEND_TRY(label_of(c.ticket_id)), c.contract_name, taxes.of(c.tax_category_id)};
+      ItemToBill item{ItemUse{c.usage_id, c.item_id, c.name, c.kind, c.on, c.quantity, c.unit_price},
+                      c.charge, TEND_TRY(label_of(c.ticket_id)), c.contract_name,
+                      taxes.of(c.tax_category_id)};
       auto line = item_line(item, currency);
       if (!line) {
         Error e = line.error();
@@ -324,12 +329,13 @@ Result<BillingRunClient> BillingService::run_client(const Principal& caller, Cli
   }
   json replaced = json::array();
   for (InvoiceId id : out.replaced) replaced.push_back(id.value());
-  TEND_CHECK(tx.audit().append(audit_event(caller, now, "invoice.drafted", "invoice", invoice.id.value(), client_id,
-                                           {{"period", period_text},
-                                            {"lines", static_cast<int64_t>(invoice.lines.size())},
-                                            {"total", money_text(invoice.totals.total)},
-                                            {"currency", std::string(currency.code())},
-                                            {"replaced", replaced}})));
+  TEND_CHECK(
+      tx.audit().append(audit_event(caller, now, "invoice.drafted", "invoice", invoice.id.value(), client_id,
+                                    {{"period", period_text},
+                                     {"lines", static_cast<int64_t>(invoice.lines.size())},
+                                     {"total", money_text(invoice.totals.total)},
+                                     {"currency", std::string(currency.code())},
+                                     {"replaced", replaced}})));
   out.outcome = old.empty() ? "created" : "replaced";
   if (dry_run) {
     invoice.id = InvoiceId();
@@ -350,7 +356,8 @@ Result<Page<InvoiceRecord>> BillingService::list(const Principal& caller, store:
     filter.client = caller.client_id;
     filter.issued_only = true;
   }
-  return store::in_read_transaction(context_.store, [&](Transaction& tx) { return tx.invoices().list(filter, page); });
+  return store::in_read_transaction(context_.store,
+                                    [&](Transaction& tx) { return tx.invoices().list(filter, page); });
 }
 
 Result<InvoiceView> BillingService::get(const Principal& caller, InvoiceId id) {
@@ -359,7 +366,8 @@ Result<InvoiceView> BillingService::get(const Principal& caller, InvoiceId id) {
   });
 }
 
-Error BillingService::refuse_change(const Principal& caller, const InvoiceRecord& invoice, std::string_view attempt) {
+Error BillingService::refuse_change(const Principal& caller, const InvoiceRecord& invoice,
+                                    std::string_view attempt) {
   const Instant now = context_.clock.now();
   auto logged = store::in_write_transaction(context_.store, [&](Transaction& tx) -> Status {
     return tx.audit().append(audit_event(caller, now, "invoice.change_refused", "invoice", invoice.id.value(),
@@ -392,8 +400,8 @@ Result<InvoiceView> BillingService::update(const Principal& caller, InvoiceId id
     TEND_CHECK(std::move(errors).status());
     invoice.updated_at = now;
     TEND_CHECK(tx.invoices().update_header(invoice));
-    TEND_CHECK(tx.audit().append(audit_event(caller, now, "invoice.updated", "invoice", id.value(), invoice.client_id,
-                                             {{"notes", {before, invoice.notes}}})));
+    TEND_CHECK(tx.audit().append(audit_event(caller, now, "invoice.updated", "invoice", id.value(),
+                                             invoice.client_id, {{"notes", {before, invoice.notes}}})));
     return view_of(tx, TEND_TRY(tx.invoices().get(id)));
   });
   if (refused) return std::unexpected(refuse_change(caller, *refused, "update"));
@@ -411,9 +419,9 @@ Status BillingService::remove(const Principal& caller, InvoiceId id) {
     }
     TEND_CHECK(tx.invoices().delete_draft(id));
     TEND_CHECK(refresh_client_rating(tx, invoice.client_id, caller, now));
-    return tx.audit().append(audit_event(caller, now, "invoice.draft_deleted", "invoice", id.value(),
-                                         invoice.client_id,
-                                         {{"period", invoice.period}, {"total", money_text(invoice.totals.total)}}));
+    return tx.audit().append(
+        audit_event(caller, now, "invoice.draft_deleted", "invoice", id.value(), invoice.client_id,
+                    {{"period", invoice.period}, {"total", money_text(invoice.totals.total)}}));
   });
   if (refused) return std::unexpected(refuse_change(caller, *refused, "delete"));
   return result;
@@ -447,12 +455,13 @@ Result<InvoiceView> BillingService::issue(const Principal& caller, InvoiceId id)
     invoice.updated_at = now;
     TEND_CHECK(tx.invoices().update_header(invoice));
     if (invoice.kind == InvoiceKind::credit_note) TEND_CHECK(settle(tx, invoice.credited_invoice_id, now));
-    TEND_CHECK(tx.audit().append(audit_event(caller, now, "invoice.issued", "invoice", id.value(), invoice.client_id,
-                                             {{"number", invoice.number},
-                                              {"kind", to_string(invoice.kind)},
-                                              {"issued_on", format_civil_date(issue_date)},
-                                              {"total", money_text(invoice.totals.total)},
-                                              {"currency", std::string(invoice.currency.code())}})));
+    TEND_CHECK(
+        tx.audit().append(audit_event(caller, now, "invoice.issued", "invoice", id.value(), invoice.client_id,
+                                      {{"number", invoice.number},
+                                       {"kind", to_string(invoice.kind)},
+                                       {"issued_on", format_civil_date(issue_date)},
+                                       {"total", money_text(invoice.totals.total)},
+                                       {"currency", std::string(invoice.currency.code())}})));
     return view_of(tx, TEND_TRY(tx.invoices().get(id)));
   });
   if (refused) return std::unexpected(refuse_change(caller, *refused, "issue"));
@@ -473,8 +482,8 @@ Result<InvoiceView> BillingService::mark_sent(const Principal& caller, InvoiceId
     invoice.sent_at = now;
     invoice.updated_at = now;
     TEND_CHECK(tx.invoices().update_header(invoice));
-    TEND_CHECK(tx.audit().append(audit_event(caller, now, "invoice.sent", "invoice", id.value(), invoice.client_id,
-                                             {{"number", invoice.number}})));
+    TEND_CHECK(tx.audit().append(audit_event(caller, now, "invoice.sent", "invoice", id.value(),
+                                             invoice.client_id, {{"number", invoice.number}})));
     return view_of(tx, TEND_TRY(tx.invoices().get(id)));
   });
 }
@@ -512,10 +521,11 @@ Result<InvoiceView> BillingService::credit_note(const Principal& caller, Invoice
             auto q = w["quantity"].is_string() ? Rational::parse_decimal(w["quantity"].get<std::string>())
                                                : Result<Rational>(std::unexpected(Error::invalid("")));
             const Rational invoiced = original.lines[static_cast<size_t>(position - 1)].quantity;
-            const Rational magnitude = invoiced < Rational{0, 1} ? Rational{-invoiced.numerator, invoiced.denominator}
-                                                                 : invoiced;
+            const Rational magnitude =
+                invoiced < Rational{0, 1} ? Rational{-invoiced.numerator, invoiced.denominator} : invoiced;
             if (!q || *q <= Rational{0, 1} || magnitude < *q) {
-              errors.add(field + ".quantity", "must be a decimal string above 0 and at most " + magnitude.to_string());
+              errors.add(field + ".quantity",
+                         "must be a decimal string above 0 and at most " + magnitude.to_string());
               continue;
             }
             line.quantity = invoiced < Rational{0, 1} ? *q : Rational{-q->numerator, q->denominator};
@@ -541,10 +551,9 @@ Result<InvoiceView> BillingService::credit_note(const Principal& caller, Invoice
     record.created_by = actor_name(caller);
     record.created_at = record.updated_at = now;
     TEND_CHECK(tx.invoices().insert(record));
-    TEND_CHECK(tx.audit().append(audit_event(caller, now, "invoice.credit_note_drafted", "invoice",
-                                             record.id.value(), record.client_id,
-                                             {{"credits", original.number},
-                                              {"total", money_text(record.totals.total)}})));
+    TEND_CHECK(tx.audit().append(audit_event(
+        caller, now, "invoice.credit_note_drafted", "invoice", record.id.value(), record.client_id,
+        {{"credits", original.number}, {"total", money_text(record.totals.total)}})));
     return view_of(tx, TEND_TRY(tx.invoices().get(record.id)));
   });
 }
@@ -564,12 +573,16 @@ Result<store::PaymentRecord> BillingService::add_payment(const Principal& caller
     if (!client) return std::unexpected(Error::invalid_field("client_id", "no such client"));
     const Currency currency = client->currency;
     p.amount = Money::zero(currency);
-    if (body.contains("amount")) p.amount = TEND_TRY(money_of(body["amount"], currency, "amount", errors));
-    else errors.add("amount", "is required");
+    if (body.contains("amount"))
+      p.amount = TEND_TRY(money_of(body["amount"], currency, "amount", errors));
+    else
+      errors.add("amount", "is required");
     if (body.contains("received_on") && body["received_on"].is_string()) {
       auto day = parse_civil_date(body["received_on"].get<std::string>());
-      if (day) p.received_on = *day;
-      else errors.add("received_on", day.error().message);
+      if (day)
+        p.received_on = *day;
+      else
+        errors.add("received_on", day.error().message);
     } else if (body.contains("received_on")) {
       errors.add("received_on", "must be a date, e.g. \"2026-12-01\"");
     } else {
@@ -577,8 +590,10 @@ Result<store::PaymentRecord> BillingService::add_payment(const Principal& caller
     }
     std::string method = "bank_transfer";
     reader.text("method", method);
-    if (auto parsed = parse_payment_method(method)) p.method = *parsed;
-    else errors.add("method", parsed.error().message);
+    if (auto parsed = parse_payment_method(method))
+      p.method = *parsed;
+    else
+      errors.add("method", parsed.error().message);
     reader.text("reference", p.reference);
     reader.text("notes", p.notes);
     std::vector<Allocation> requested;
@@ -589,7 +604,8 @@ Result<store::PaymentRecord> BillingService::add_payment(const Principal& caller
       } else {
         for (size_t i = 0; i < list.size(); ++i) {
           const std::string field = "allocations[" + std::to_string(i) + "]";
-          if (!list[i].is_object() || !list[i].contains("invoice_id") || !list[i]["invoice_id"].is_number_integer()) {
+          if (!list[i].is_object() || !list[i].contains("invoice_id") ||
+              !list[i]["invoice_id"].is_number_integer()) {
             errors.add(field + ".invoice_id", "is required");
             continue;
           }
@@ -621,14 +637,15 @@ Result<store::PaymentRecord> BillingService::add_payment(const Principal& caller
       TEND_CHECK(settle(tx, a.invoice, now));
       allocated.push_back({{"invoice_id", a.invoice.value()}, {"amount", money_text(a.amount)}});
     }
-    TEND_CHECK(tx.audit().append(audit_event(caller, now, "payment.recorded", "payment", p.id.value(), p.client_id,
-                                             {{"amount", money_text(p.amount)},
-                                              {"currency", std::string(currency.code())},
-                                              {"received_on", format_civil_date(p.received_on)},
-                                              {"method", to_string(p.method)},
-                                              {"reference", p.reference},
-                                              {"allocations", allocated},
-                                              {"unallocated", money_text(p.unallocated)}})));
+    TEND_CHECK(
+        tx.audit().append(audit_event(caller, now, "payment.recorded", "payment", p.id.value(), p.client_id,
+                                      {{"amount", money_text(p.amount)},
+                                       {"currency", std::string(currency.code())},
+                                       {"received_on", format_civil_date(p.received_on)},
+                                       {"method", to_string(p.method)},
+                                       {"reference", p.reference},
+                                       {"allocations", allocated},
+                                       {"unallocated", money_text(p.unallocated)}})));
     return tx.payments().get(p.id);
   });
 }
@@ -641,13 +658,15 @@ Result<store::PaymentRecord> BillingService::get_payment(const Principal& caller
   });
 }
 
-Result<Page<store::PaymentRecord>> BillingService::list_payments(const Principal& caller, store::PaymentFilter filter,
+Result<Page<store::PaymentRecord>> BillingService::list_payments(const Principal& caller,
+                                                                 store::PaymentFilter filter,
                                                                  const PageRequest& page) {
   if (caller.is_portal()) {
     if (filter.client.valid() && filter.client != caller.client_id) return Page<store::PaymentRecord>{};
     filter.client = caller.client_id;
   }
-  return store::in_read_transaction(context_.store, [&](Transaction& tx) { return tx.payments().list(filter, page); });
+  return store::in_read_transaction(context_.store,
+                                    [&](Transaction& tx) { return tx.payments().list(filter, page); });
 }
 
 // ---- receivables ------------------------------------------------------------------------------------------
@@ -756,7 +775,8 @@ Result<ClientStatement> BillingService::statement(const Principal& caller, Clien
 // ---- settings ---------------------------------------------------------------------------------------------
 
 Result<store::BillingSettings> BillingService::settings(const Principal&) {
-  return store::in_read_transaction(context_.store, [&](Transaction& tx) { return tx.billing_settings().get(); });
+  return store::in_read_transaction(context_.store,
+                                    [&](Transaction& tx) { return tx.billing_settings().get(); });
 }
 
 Result<store::BillingSettings> BillingService::update_settings(const Principal& caller, const json& body) {
@@ -774,8 +794,9 @@ Result<store::BillingSettings> BillingService::update_settings(const Principal& 
     }
     s.updated_at = now;
     TEND_CHECK(tx.billing_settings().put(s));
-    TEND_CHECK(tx.audit().append(audit_event(caller, now, "billing.settings_updated", "billing_settings", 1, ClientId(),
-                                             {{"fee_tax_category_id", {before.value(), s.fee_tax_category_id.value()}}})));
+    TEND_CHECK(tx.audit().append(
+        audit_event(caller, now, "billing.settings_updated", "billing_settings", 1, ClientId(),
+                    {{"fee_tax_category_id", {before.value(), s.fee_tax_category_id.value()}}})));
     return s;
   });
 }
@@ -801,8 +822,10 @@ Result<store::ClientBilling> BillingService::update_client_billing(const Princip
     if (body.contains("tax_treatment")) {
       std::string text;
       reader.text("tax_treatment", text);
-      if (auto parsed = parse_tax_treatment(text)) b.tax_treatment = *parsed;
-      else errors.add("tax_treatment", parsed.error().message);
+      if (auto parsed = parse_tax_treatment(text))
+        b.tax_treatment = *parsed;
+      else
+        errors.add("tax_treatment", parsed.error().message);
     }
     if (body.contains("payment_terms_days")) {
       if (body["payment_terms_days"].is_null()) {
@@ -817,17 +840,20 @@ Result<store::ClientBilling> BillingService::update_client_billing(const Princip
     TEND_CHECK(std::move(errors).status());
     b.updated_at = now;
     TEND_CHECK(tx.billing_settings().put_client(b));
-    TEND_CHECK(tx.audit().append(audit_event(caller, now, "client.billing_updated", "client", client.value(), client,
-                                             changed_fields(before, to_json(b)))));
+    TEND_CHECK(tx.audit().append(audit_event(caller, now, "client.billing_updated", "client", client.value(),
+                                             client, changed_fields(before, to_json(b)))));
     return b;
   });
 }
 
-// ---- JSON ---------------------------------------------------------------------------------------------------
+// ---- JSON
+// ---------------------------------------------------------------------------------------------------
 
 namespace {
 
-json opt_date_json(const std::optional<CivilDate>& d) { return d ? json(format_civil_date(*d)) : json(nullptr); }
+json opt_date_json(const std::optional<CivilDate>& d) {
+  return d ? json(format_civil_date(*d)) : json(nullptr);
+}
 
 json line_json(const InvoiceLine& l, int64_t position, int64_t id) {
   json j = {{"position", position},
@@ -875,7 +901,8 @@ json to_json(const InvoiceRecord& i, bool with_lines) {
             {"issued_on", opt_date_json(i.issued_on)},
             {"due_on", opt_date_json(i.due_on)},
             {"payment_terms_days", i.payment_terms_days},
-            {"credited_invoice_id", i.credited_invoice_id.valid() ? json(i.credited_invoice_id.value()) : json(nullptr)},
+            {"credited_invoice_id",
+             i.credited_invoice_id.valid() ? json(i.credited_invoice_id.value()) : json(nullptr)},
             {"credited_number", i.credited_number.empty() ? json(nullptr) : json(i.credited_number)},
             {"period", i.period.empty() ? json(nullptr) : json(i.period)},
             {"period_from", opt_date_json(i.period_from)},
@@ -892,7 +919,8 @@ json to_json(const InvoiceRecord& i, bool with_lines) {
   if (with_lines) {
     json lines = json::array();
     for (size_t k = 0; k < i.lines.size(); ++k) {
-      lines.push_back(line_json(i.lines[k], static_cast<int64_t>(k + 1), k < i.line_ids.size() ? i.line_ids[k] : 0));
+      lines.push_back(
+          line_json(i.lines[k], static_cast<int64_t>(k + 1), k < i.line_ids.size() ? i.line_ids[k] : 0));
     }
     j["lines"] = std::move(lines);
     json summary = json::array();
@@ -950,14 +978,17 @@ json to_json(const BillingRunResult& r) {
       ++drafts;
       const std::string code(c.invoice->currency.code());
       auto found = totals.find(code);
-      if (found == totals.end()) totals.emplace(code, c.invoice->totals.total);
-      else found->second += c.invoice->totals.total;
+      if (found == totals.end())
+        totals.emplace(code, c.invoice->totals.total);
+      else
+        found->second += c.invoice->totals.total;
     }
     if (c.outcome == "failed") ++failed;
     clients.push_back(std::move(entry));
   }
   json total_list = json::array();
-  for (const auto& [code, total] : totals) total_list.push_back({{"currency", code}, {"total", money_text(total)}});
+  for (const auto& [code, total] : totals)
+    total_list.push_back({{"currency", code}, {"total", money_text(total)}});
   return {{"period", r.period_text},
           {"first_day", format_civil_date(r.period.first_day)},
           {"last_day", format_civil_date(r.period.last_day)},
@@ -1027,7 +1058,8 @@ json to_json(const ClientStatement& s) {
 }
 
 json to_json(const store::BillingSettings& s) {
-  return {{"fee_tax_category_id", s.fee_tax_category_id.valid() ? json(s.fee_tax_category_id.value()) : json(nullptr)}};
+  return {{"fee_tax_category_id",
+           s.fee_tax_category_id.valid() ? json(s.fee_tax_category_id.value()) : json(nullptr)}};
 }
 
 json to_json(const store::ClientBilling& b) {

@@ -101,13 +101,13 @@ struct ClientStatement {
     int64_t id = 0;
     std::string reference;  // the number, or the payment's reference
     std::optional<CivilDate> due_on;
-    Money amount = Money::zero(Currency::eur());  // + invoices, - credit notes and payments
+    Money amount = Money::zero(Currency::eur());   // + invoices, - credit notes and payments
     Money balance = Money::zero(Currency::eur());  // running
     Money open = Money::zero(Currency::eur());     // invoices: still open
   };
-  std::vector<Entry> entries;  // by date, invoices before payments on a day
-  Money balance = Money::zero(Currency::eur());        // what the client owes (negative: credit)
-  Money unallocated = Money::zero(Currency::eur());    // payments not allocated to an invoice
+  std::vector<Entry> entries;                        // by date, invoices before payments on a day
+  Money balance = Money::zero(Currency::eur());      // what the client owes (negative: credit)
+  Money unallocated = Money::zero(Currency::eur());  // payments not allocated to an invoice
   ClientAgeing ageing;
 };
 
@@ -120,7 +120,8 @@ class BillingService {
   // (unpriced work) is reported as failed and the others go on.
   Result<BillingRunResult> run(const Principal& caller, const BillingRunRequest& request);
 
-  Result<Page<store::InvoiceRecord>> list(const Principal& caller, store::InvoiceFilter filter, const PageRequest& page);
+  Result<Page<store::InvoiceRecord>> list(const Principal& caller, store::InvoiceFilter filter,
+                                          const PageRequest& page);
   Result<InvoiceView> get(const Principal& caller, InvoiceId id);
   // Changes a draft: {"notes"}. An issued invoice: conflict, audited.
   Result<InvoiceView> update(const Principal& caller, InvoiceId id, const nlohmann::json& body);

@@ -38,8 +38,9 @@ void ok(Status status) {
 class BillingTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("tend-billing-test-" + std::to_string(::getpid()) + "-" +
-                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = std::filesystem::temp_directory_path() /
+           ("tend-billing-test-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     config_.auth.password_cost = PasswordCost::minimum;
@@ -75,14 +76,22 @@ class BillingTest : public ::testing::Test {
     technician_.role = Role::technician;
     technician_.email = tech.email;
     ok(tx.commit());
-    nl21_ = ok(work_->create_tax_category(admin_, {{"code", "NL21"}, {"name", "BTW 21%"}, {"rate_percent", "21"}})).id;
+    nl21_ = ok(work_->create_tax_category(admin_,
+                                          {{"code", "NL21"}, {"name", "BTW 21%"}, {"rate_percent", "21"}}))
+                .id;
     ok(billing_->update_settings(admin_, {{"fee_tax_category_id", nl21_.value()}}));
-    remote_ = ok(work_->create_work_type(admin_, {{"code", "remote"}, {"name", "Remote support"}, {"hourly_rate", "95.00"},
-                                                  {"minimum_minutes", 15}, {"rounding_increment_minutes", 15},
+    remote_ = ok(work_->create_work_type(admin_, {{"code", "remote"},
+                                                  {"name", "Remote support"},
+                                                  {"hourly_rate", "95.00"},
+                                                  {"minimum_minutes", 15},
+                                                  {"rounding_increment_minutes", 15},
                                                   {"tax_category_id", nl21_.value()}}))
                   .id;
-    onsite_ = ok(work_->create_work_type(admin_, {{"code", "onsite"}, {"name", "On-site"}, {"hourly_rate", "110.00"},
-                                                  {"minimum_minutes", 60}, {"rounding_increment_minutes", 30},
+    onsite_ = ok(work_->create_work_type(admin_, {{"code", "onsite"},
+                                                  {"name", "On-site"},
+                                                  {"hourly_rate", "110.00"},
+                                                  {"minimum_minutes", 60},
+                                                  {"rounding_increment_minutes", 30},
                                                   {"tax_category_id", nl21_.value()}}))
                   .id;
   }
@@ -99,11 +108,15 @@ class BillingTest : public ::testing::Test {
     return ok(tx.clients().insert(c));
   }
   TicketId ticket(ClientId client, const std::string& subject) {
-    return ok(tickets_->create(admin_, {{"subject", subject}, {"client_id", client.value()}, {"priority", "P3"}})).id;
+    return ok(tickets_->create(admin_,
+                               {{"subject", subject}, {"client_id", client.value()}, {"priority", "P3"}}))
+        .id;
   }
   TimeEntry log(TicketId ticket, WorkTypeId type, const std::string& date, int64_t minutes) {
-    TimeEntry e = ok(work_->log_time(technician_, {{"ticket_id", ticket.value()}, {"work_type_id", type.value()},
-                                                  {"work_date", date}, {"minutes", minutes}}));
+    TimeEntry e = ok(work_->log_time(technician_, {{"ticket_id", ticket.value()},
+                                                   {"work_type_id", type.value()},
+                                                   {"work_date", date},
+                                                   {"minutes", minutes}}));
     return ok(work_->set_time_entry_approved(admin_, e.id, true));
   }
   BillingRunResult run(const std::string& period, ClientId client = ClientId(), bool dry_run = false) {
@@ -183,9 +196,14 @@ TEST_F(BillingTest, ARunTwiceMakesTheSameInvoicesAndADryRunWritesNothing) {
 
 TEST_F(BillingTest, AnAgreementStartingMidMonthIsProratedAndCoversOnlyItsWork) {
   Contract gold = ok(contracts_->create(
-      admin_, {{"client_id", bakery_.value()}, {"kind", "managed"}, {"name", "Managed Gold"}, {"starts_on", "2026-11-16"},
-               {"term_months", 12}, {"covered_work_types", {remote_.value()}},
-               {"terms", {{"flat_fee", "640.00"}, {"per_workstation", "25.00"}, {"manual_workstations", 6}}}}));
+      admin_,
+      {{"client_id", bakery_.value()},
+       {"kind", "managed"},
+       {"name", "Managed Gold"},
+       {"starts_on", "2026-11-16"},
+       {"term_months", 12},
+       {"covered_work_types", {remote_.value()}},
+       {"terms", {{"flat_fee", "640.00"}, {"per_workstation", "25.00"}, {"manual_workstations", 6}}}}));
   TicketId t = ticket(bakery_, "Printer offline");
   log(t, remote_, "2026-11-20", 30);  // covered: shown at 0
   log(t, onsite_, "2026-11-20", 45);  // not covered: 1 h at 110
@@ -206,7 +224,8 @@ TEST_F(BillingTest, AnAgreementStartingMidMonthIsProratedAndCoversOnlyItsWork) {
   EXPECT_EQ(inv.lines[0].item_key, "contract_fee:" + std::to_string(gold.id.value()) + ":2026-11");
   // Work in arrears: the T&M work before the start, then covered (0) and on-site.
   EXPECT_EQ(inv.lines[2].amount.to_decimal(), "47.50");
-  EXPECT_NE(inv.lines[3].description.find("covered by Managed Gold"), std::string::npos) << inv.lines[3].description;
+  EXPECT_NE(inv.lines[3].description.find("covered by Managed Gold"), std::string::npos)
+      << inv.lines[3].description;
   EXPECT_EQ(inv.lines[3].amount.to_decimal(), "0.00");
   EXPECT_EQ(inv.lines[4].amount.to_decimal(), "110.00");
   EXPECT_EQ(inv.totals.net.to_decimal(), "552.50");
@@ -229,11 +248,17 @@ TEST_F(BillingTest, AnAgreementStartingMidMonthIsProratedAndCoversOnlyItsWork) {
 }
 
 TEST_F(BillingTest, BlockPurchasesAreBilledOnceAndOverageInArrears) {
-  Contract blocks = ok(contracts_->create(
-      admin_, {{"client_id", dentist_.value()}, {"kind", "block_hours"}, {"name", "Prepaid hours"},
-               {"starts_on", "2026-10-01"}, {"overage_rate", "100.00"},
-               {"blocks", {{{"label", "2026-Q4"}, {"hours", "10"}, {"price", "850.00"}, {"valid_from", "2026-10-01"},
-                            {"valid_to", "2026-12-31"}}}}}));
+  Contract blocks = ok(contracts_->create(admin_, {{"client_id", dentist_.value()},
+                                                   {"kind", "block_hours"},
+                                                   {"name", "Prepaid hours"},
+                                                   {"starts_on", "2026-10-01"},
+                                                   {"overage_rate", "100.00"},
+                                                   {"blocks",
+                                                    {{{"label", "2026-Q4"},
+                                                      {"hours", "10"},
+                                                      {"price", "850.00"},
+                                                      {"valid_from", "2026-10-01"},
+                                                      {"valid_to", "2026-12-31"}}}}}));
   TicketId t = ticket(dentist_, "Server updates");
   log(t, remote_, "2026-11-02", 540);  // 9 h from the block
   log(t, remote_, "2026-11-03", 120);  // 1 h from the block, 1 h overage
@@ -297,8 +322,10 @@ TEST_F(BillingTest, AnIssuedInvoiceIsImmutableRefusalsAreAuditedAndNumbersAreGap
 
   // Sent, half paid, then the rest: the status follows the money.
   EXPECT_EQ(ok(billing_->mark_sent(admin_, bakery_invoice)).invoice.status, InvoiceStatus::sent);
-  store::PaymentRecord half = ok(billing_->add_payment(
-      admin_, {{"client_id", bakery_.value()}, {"amount", "50.00"}, {"received_on", "2026-12-05"}, {"reference", "half"}}));
+  store::PaymentRecord half = ok(billing_->add_payment(admin_, {{"client_id", bakery_.value()},
+                                                                {"amount", "50.00"},
+                                                                {"received_on", "2026-12-05"},
+                                                                {"reference", "half"}}));
   ASSERT_EQ(half.allocations.size(), 1u);
   InvoiceView partly = ok(billing_->get(admin_, bakery_invoice));
   EXPECT_EQ(partly.invoice.status, InvoiceStatus::partly_paid);
@@ -311,10 +338,12 @@ TEST_F(BillingTest, AnIssuedInvoiceIsImmutableRefusalsAreAuditedAndNumbersAreGap
   EXPECT_EQ(ageing.clients[0].buckets[1].to_decimal(), "64.95");
   EXPECT_EQ(ageing.totals[0].total.to_decimal(), "198.05");  // 64.95 + 133.10
 
-  ok(billing_->add_payment(admin_, {{"client_id", bakery_.value()}, {"amount", "70.00"}, {"received_on", "2026-12-20"}}));
+  ok(billing_->add_payment(
+      admin_, {{"client_id", bakery_.value()}, {"amount", "70.00"}, {"received_on", "2026-12-20"}}));
   InvoiceView paid = ok(billing_->get(admin_, bakery_invoice));
   EXPECT_EQ(paid.invoice.status, InvoiceStatus::paid);
-  ClientStatement statement = ok(billing_->statement(portal_, bakery_, CivilDate(std::chrono::year(2026) / 12 / 31)));
+  ClientStatement statement =
+      ok(billing_->statement(portal_, bakery_, CivilDate(std::chrono::year(2026) / 12 / 31)));
   EXPECT_EQ(statement.entries.size(), 3u);
   EXPECT_EQ(statement.balance.to_decimal(), "-5.05");  // paid 5.05 too much
   EXPECT_EQ(statement.unallocated.to_decimal(), "5.05");
@@ -330,7 +359,8 @@ TEST_F(BillingTest, AnIssuedInvoiceIsImmutableRefusalsAreAuditedAndNumbersAreGap
   EXPECT_EQ(credited.invoice.status, InvoiceStatus::paid);
   EXPECT_EQ(credited.open.to_decimal(), "0.00");
   // Nothing is left to credit.
-  EXPECT_EQ(billing_->credit_note(admin_, dentist_invoice, json::object()).error().kind, ErrorKind::invalid_input);
+  EXPECT_EQ(billing_->credit_note(admin_, dentist_invoice, json::object()).error().kind,
+            ErrorKind::invalid_input);
 }
 
 TEST_F(BillingTest, UnpricedWorkFailsItsClientOnlyAndABadPeriodIsAFieldError) {

@@ -272,7 +272,8 @@ TEST_P(StoreContract, OpenAmountsFollowPaymentsAndCreditNotes) {
   ASSERT_EQ(open.size(), 1u);
   EXPECT_EQ(open[0].open, eur(-10000));
 
-  auto page = ok(make_page_request(10, "-id", "", {std::begin(kInvoiceSorts), std::end(kInvoiceSorts)}, "id"));
+  auto page =
+      ok(make_page_request(10, "-id", "", {std::begin(kInvoiceSorts), std::end(kInvoiceSorts)}, "id"));
   InvoiceFilter filter;
   filter.client = f.client;
   filter.kind = InvoiceKind::credit_note;

@@ -22,11 +22,12 @@ Result<Rational> stored_rate(const std::string& text) {
   }
 }
 
-
 constexpr const char* kInvoiceColumns =
-    "SELECT i.id, i.client_id, i.kind, i.status, i.currency, i.number, i.issued_on, i.due_on, i.payment_terms_days, "
+    "SELECT i.id, i.client_id, i.kind, i.status, i.currency, i.number, i.issued_on, i.due_on, "
+    "i.payment_terms_days, "
     "i.credited_invoice_id, (SELECT o.number FROM invoices o WHERE o.id = i.credited_invoice_id), i.period, "
-    "i.period_from, i.period_to, i.net, i.tax, i.total, i.notes, i.issued_at, i.sent_at, i.created_by, i.created_at, "
+    "i.period_from, i.period_to, i.net, i.tax, i.total, i.notes, i.issued_at, i.sent_at, i.created_by, "
+    "i.created_at, "
     "i.updated_at, (SELECT c.name FROM clients c WHERE c.id = i.client_id) FROM invoices i";
 
 Result<InvoiceRecord> read_invoice(const Rows& r) {
@@ -99,8 +100,10 @@ Result<InvoiceId> InvoiceRepository::insert(InvoiceRecord& i) {
     sequence = parsed.sequence;
   }
   i.id = InvoiceId(TEND_TRY(sql_.scalar(
-      "INSERT INTO invoices (client_id, kind, status, currency, number, number_year, number_sequence, issued_on, "
-      "due_on, payment_terms_days, credited_invoice_id, period, period_from, period_to, net, tax, total, notes, "
+      "INSERT INTO invoices (client_id, kind, status, currency, number, number_year, number_sequence, "
+      "issued_on, "
+      "due_on, payment_terms_days, credited_invoice_id, period, period_from, period_to, net, tax, total, "
+      "notes, "
       "issued_at, sent_at, created_by, created_at, updated_at) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
       i.client_id, to_string(i.kind), to_string(i.status), i.currency.code(),
@@ -114,12 +117,15 @@ Result<InvoiceId> InvoiceRepository::insert(InvoiceRecord& i) {
   for (const auto& l : i.lines) {
     LineLinks links = links_of(l);
     i.line_ids.push_back(TEND_TRY(sql_.scalar(
-        "INSERT INTO invoice_lines (invoice_id, position, kind, description, quantity_num, quantity_den, unit, "
-        "unit_price, factor_num, factor_den, amount, tax_category_id, tax_code, tax_rate, tax_amount, item_key, "
+        "INSERT INTO invoice_lines (invoice_id, position, kind, description, quantity_num, quantity_den, "
+        "unit, "
+        "unit_price, factor_num, factor_den, amount, tax_category_id, tax_code, tax_rate, tax_amount, "
+        "item_key, "
         "line_key, service_from, service_to, time_entry_id, part_usage_id, service_usage_id, contract_id, "
-        "hour_block_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        i.id, ++position, to_string(l.kind), l.description, l.quantity.numerator, l.quantity.denominator, l.unit,
-        l.unit_price.minor_units(), l.factor.numerator, l.factor.denominator, l.amount.minor_units(),
+        "hour_block_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "RETURNING id",
+        i.id, ++position, to_string(l.kind), l.description, l.quantity.numerator, l.quantity.denominator,
+        l.unit, l.unit_price.minor_units(), l.factor.numerator, l.factor.denominator, l.amount.minor_units(),
         l.tax.category, l.tax.code, rate_text(l.tax.rate_percent), l.tax_amount.minor_units(), l.item_key,
         l.line_key, opt_date(l.service_from), opt_date(l.service_to), links.time_entry, links.part_usage,
         links.service_usage, links.contract, links.hour_block)));
@@ -129,7 +135,8 @@ Result<InvoiceId> InvoiceRepository::insert(InvoiceRecord& i) {
 
 Status InvoiceRepository::load_lines(InvoiceRecord& i) {
   auto rows = TEND_TRY(sql_.query(
-      "SELECT id, kind, description, quantity_num, quantity_den, unit, unit_price, factor_num, factor_den, amount, "
+      "SELECT id, kind, description, quantity_num, quantity_den, unit, unit_price, factor_num, factor_den, "
+      "amount, "
       "tax_category_id, tax_code, tax_rate, tax_amount, item_key, line_key, service_from, service_to "
       "FROM invoice_lines WHERE invoice_id = ? ORDER BY position",
       i.id.value()));
@@ -171,7 +178,8 @@ Result<InvoiceRecord> InvoiceRepository::get(InvoiceId id) {
 }
 
 Result<Page<InvoiceRecord>> InvoiceRepository::list(const InvoiceFilter& filter, const PageRequest& page) {
-  static constexpr SortColumn kColumns[] = {{"id", "i.id", true}, {"issued_on", "coalesce(i.issued_on, '')", false}};
+  static constexpr SortColumn kColumns[] = {{"id", "i.id", true},
+                                            {"issued_on", "coalesce(i.issued_on, '')", false}};
   ListQuery q(kInvoiceColumns, "i.id");
   if (filter.client.valid()) q.where("i.client_id = ?", filter.client.value());
   if (filter.status) q.where_text("i.status = ?", to_string(*filter.status));
@@ -184,7 +192,8 @@ Result<Page<InvoiceRecord>> InvoiceRepository::list(const InvoiceFilter& filter,
   auto rows = TEND_TRY(sql_.connection().query(statement, q.params()));
   while (TEND_TRY(rows->next())) items.push_back(TEND_TRY(read_invoice(*rows)));
   return finish_page(std::move(items), page, [&](const InvoiceRecord& i) {
-    return sort.field == "id" ? std::to_string(i.id.value()) : (i.issued_on ? format_civil_date(*i.issued_on) : "");
+    return sort.field == "id" ? std::to_string(i.id.value())
+                              : (i.issued_on ? format_civil_date(*i.issued_on) : "");
   });
 }
 
@@ -198,12 +207,14 @@ Status InvoiceRepository::update_header(const InvoiceRecord& i) {
   return require_changed(
       TEND_TRY(sql_.execute(
           "UPDATE invoices SET status = ?, number = ?, number_year = ?, number_sequence = ?, issued_on = ?, "
-          "due_on = ?, payment_terms_days = ?, net = ?, tax = ?, total = ?, notes = ?, issued_at = ?, sent_at = ?, "
+          "due_on = ?, payment_terms_days = ?, net = ?, tax = ?, total = ?, notes = ?, issued_at = ?, "
+          "sent_at = ?, "
           "updated_at = ? WHERE id = ?",
-          to_string(i.status), i.number.empty() ? std::optional<std::string>() : std::optional<std::string>(i.number),
-          year, sequence, opt_date(i.issued_on), opt_date(i.due_on), i.payment_terms_days, i.totals.net.minor_units(),
-          i.totals.tax.minor_units(), i.totals.total.minor_units(), i.notes, opt_ms(i.issued_at), opt_ms(i.sent_at),
-          to_unix_ms(i.updated_at), i.id.value())),
+          to_string(i.status),
+          i.number.empty() ? std::optional<std::string>() : std::optional<std::string>(i.number), year,
+          sequence, opt_date(i.issued_on), opt_date(i.due_on), i.payment_terms_days,
+          i.totals.net.minor_units(), i.totals.tax.minor_units(), i.totals.total.minor_units(), i.notes,
+          opt_ms(i.issued_at), opt_ms(i.sent_at), to_unix_ms(i.updated_at), i.id.value())),
       "invoice");
 }
 
@@ -214,7 +225,8 @@ Result<std::optional<InvoiceNumber>> InvoiceRepository::last_number(int year) {
   return std::optional<InvoiceNumber>(InvoiceNumber{year, rows->i64(0)});
 }
 
-Result<std::vector<InvoiceId>> InvoiceRepository::drafts_for_period(ClientId client, std::string_view period) {
+Result<std::vector<InvoiceId>> InvoiceRepository::drafts_for_period(ClientId client,
+                                                                    std::string_view period) {
   auto rows = TEND_TRY(sql_.query(
       "SELECT id FROM invoices WHERE client_id = ? AND period = ? AND status = 'draft' AND kind = 'invoice' "
       "ORDER BY id",
@@ -239,11 +251,13 @@ Status InvoiceRepository::delete_draft(InvoiceId id) {
   for (const char* table : {"time_entries", "part_usages", "service_usages"}) {
     TEND_CHECK(sql_.execute(std::string("UPDATE ") + table +
                                 " SET status = 'approved', invoice_line_id = NULL, invoiced_at = NULL "
-                                "WHERE invoice_line_id IN " + kLinesOf,
+                                "WHERE invoice_line_id IN " +
+                                kLinesOf,
                             id.value()));
   }
   TEND_CHECK(sql_.execute(
-      std::string("UPDATE hour_blocks SET invoice_line_id = NULL, invoiced_at = NULL WHERE invoice_line_id IN ") +
+      std::string(
+          "UPDATE hour_blocks SET invoice_line_id = NULL, invoiced_at = NULL WHERE invoice_line_id IN ") +
           kLinesOf,
       id.value()));
   TEND_CHECK(sql_.execute("DELETE FROM invoice_lines WHERE invoice_id = ?", id.value()));
@@ -252,10 +266,10 @@ Status InvoiceRepository::delete_draft(InvoiceId id) {
 }
 
 Result<std::set<std::string>> InvoiceRepository::billed_item_keys(ClientId client) {
-  auto rows = TEND_TRY(sql_.query(
-      "SELECT DISTINCT l.item_key FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id "
-      "WHERE i.client_id = ? AND l.item_key <> ''",
-      client.value()));
+  auto rows = TEND_TRY(
+      sql_.query("SELECT DISTINCT l.item_key FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id "
+                 "WHERE i.client_id = ? AND l.item_key <> ''",
+                 client.value()));
   std::set<std::string> out;
   while (TEND_TRY(rows->next())) out.insert(rows->text(0));
   return out;
@@ -276,14 +290,17 @@ Result<Money> InvoiceRepository::allocated(InvoiceId invoice, Currency currency)
 Result<std::vector<OpenInvoice>> InvoiceRepository::open_invoices(ClientId client) {
   std::string statement =
       "SELECT i.id, i.client_id, i.number, i.issued_on, i.due_on, i.currency, i.total "
-      "+ coalesce((SELECT sum(c.total) FROM invoices c WHERE c.credited_invoice_id = i.id AND c.status <> 'draft'), 0) "
+      "+ coalesce((SELECT sum(c.total) FROM invoices c WHERE c.credited_invoice_id = i.id AND c.status <> "
+      "'draft'), 0) "
       "- coalesce((SELECT sum(a.amount) FROM payment_allocations a WHERE a.invoice_id = i.id), 0) AS open "
       "FROM invoices i WHERE i.kind = 'invoice' AND i.status <> 'draft'";
   if (client.valid()) statement += " AND i.client_id = ?";
   statement += " ORDER BY i.due_on, i.issued_on, i.id";
   std::unique_ptr<Rows> rows;
-  if (client.valid()) rows = TEND_TRY(sql_.query(statement, client.value()));
-  else rows = TEND_TRY(sql_.query(statement));
+  if (client.valid())
+    rows = TEND_TRY(sql_.query(statement, client.value()));
+  else
+    rows = TEND_TRY(sql_.query(statement));
   std::vector<OpenInvoice> out;
   while (TEND_TRY(rows->next())) {
     if (rows->i64(6) == 0) continue;
@@ -333,8 +350,9 @@ Result<PaymentId> PaymentRepository::insert(PaymentRecord& p) {
       p.client_id, p.amount.minor_units(), p.amount.currency().code(), format_civil_date(p.received_on),
       to_string(p.method), p.reference, p.notes, p.created_by, to_unix_ms(p.created_at))));
   for (const auto& a : p.allocations) {
-    TEND_CHECK(sql_.execute("INSERT INTO payment_allocations (payment_id, invoice_id, amount) VALUES (?, ?, ?)",
-                            p.id, a.invoice, a.amount.minor_units()));
+    TEND_CHECK(
+        sql_.execute("INSERT INTO payment_allocations (payment_id, invoice_id, amount) VALUES (?, ?, ?)",
+                     p.id, a.invoice, a.amount.minor_units()));
   }
   return p.id;
 }
@@ -385,8 +403,8 @@ Result<Page<PaymentRecord>> PaymentRepository::list(const PaymentFilter& filter,
 Result<std::vector<PaymentRecord>> PaymentRepository::for_client(ClientId client) {
   std::vector<PaymentRecord> out;
   {
-    auto rows = TEND_TRY(sql_.query(std::string(kPaymentColumns) + " WHERE client_id = ? ORDER BY received_on, id",
-                                    client.value()));
+    auto rows = TEND_TRY(sql_.query(
+        std::string(kPaymentColumns) + " WHERE client_id = ? ORDER BY received_on, id", client.value()));
     while (TEND_TRY(rows->next())) out.push_back(TEND_TRY(read_payment(*rows)));
   }
   for (auto& p : out) TEND_CHECK(load_allocations(p));
@@ -414,7 +432,8 @@ Result<std::vector<InvoicePayment>> PaymentRepository::for_invoice(InvoiceId inv
 // ---- settings --------------------------------------------------------------------------------------
 
 Result<BillingSettings> BillingSettingsRepository::get() {
-  auto rows = TEND_TRY(sql_.query("SELECT fee_tax_category_id, updated_at FROM billing_settings WHERE id = 1"));
+  auto rows =
+      TEND_TRY(sql_.query("SELECT fee_tax_category_id, updated_at FROM billing_settings WHERE id = 1"));
   BillingSettings s;
   if (TEND_TRY(rows->next())) {
     s.fee_tax_category_id = TaxCategoryId(rows->opt_i64(0).value_or(0));
@@ -425,7 +444,8 @@ Result<BillingSettings> BillingSettingsRepository::get() {
 
 Status BillingSettingsRepository::put(const BillingSettings& s) {
   TEND_CHECK(sql_.execute(
-      "INSERT INTO billing_settings (id, fee_tax_category_id, updated_at) VALUES (1, ?, ?) ON CONFLICT (id) DO "
+      "INSERT INTO billing_settings (id, fee_tax_category_id, updated_at) VALUES (1, ?, ?) ON CONFLICT (id) "
+      "DO "
       "UPDATE SET fee_tax_category_id = excluded.fee_tax_category_id, updated_at = excluded.updated_at",
       s.fee_tax_category_id, to_unix_ms(s.updated_at)));
   return {};
@@ -433,7 +453,8 @@ Status BillingSettingsRepository::put(const BillingSettings& s) {
 
 Result<ClientBilling> BillingSettingsRepository::client(ClientId client) {
   auto rows = TEND_TRY(sql_.query(
-      "SELECT tax_treatment, payment_terms_days, updated_at FROM client_billing WHERE client_id = ?", client.value()));
+      "SELECT tax_treatment, payment_terms_days, updated_at FROM client_billing WHERE client_id = ?",
+      client.value()));
   ClientBilling b;
   b.client_id = client;
   if (TEND_TRY(rows->next())) {
@@ -447,11 +468,12 @@ Result<ClientBilling> BillingSettingsRepository::client(ClientId client) {
 Status BillingSettingsRepository::put_client(const ClientBilling& b) {
   std::optional<int64_t> terms;
   if (b.payment_terms_days) terms = *b.payment_terms_days;
-  TEND_CHECK(sql_.execute(
-      "INSERT INTO client_billing (client_id, tax_treatment, payment_terms_days, updated_at) VALUES (?, ?, ?, ?) "
-      "ON CONFLICT (client_id) DO UPDATE SET tax_treatment = excluded.tax_treatment, "
-      "payment_terms_days = excluded.payment_terms_days, updated_at = excluded.updated_at",
-      b.client_id, to_string(b.tax_treatment), terms, to_unix_ms(b.updated_at)));
+  TEND_CHECK(
+      sql_.execute("INSERT INTO client_billing (client_id, tax_treatment, payment_terms_days, updated_at) "
+                   "VALUES (?, ?, ?, ?) "
+                   "ON CONFLICT (client_id) DO UPDATE SET tax_treatment = excluded.tax_treatment, "
+                   "payment_terms_days = excluded.payment_terms_days, updated_at = excluded.updated_at",
+                   b.client_id, to_string(b.tax_treatment), terms, to_unix_ms(b.updated_at)));
   return {};
 }
 
