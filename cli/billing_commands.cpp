@@ -184,6 +184,8 @@ void add_billing_commands(CLI::App& app, int& exit_code) {
                 std::cout << "issued " << text(i["number"]) << ", due " << text(i["due_on"]) << "\n";
               else if (verb == "send")
                 std::cout << "marked " << text(i["number"]) << " as sent\n";
+              else if (verb == "delete")
+                std::cout << "deleted draft " << *id << "; its work is approved and unbilled again\n";
               else if (verb == "credit")
                 std::cout << "drafted credit note " << i["id"] << " for " << text(i["total"])
                           << " (issue it with tend invoice issue " << i["id"] << ")\n";
@@ -197,6 +199,7 @@ void add_billing_commands(CLI::App& app, int& exit_code) {
           "/issue");
     by_id("send", "Record that an issued invoice was sent", "POST", "/send");
     by_id("credit", "Draft a credit note for the whole of an issued invoice", "POST", "/credit-note");
+    by_id("delete", "Delete a draft and release its work (an issued invoice is refused)", "DELETE", "");
   }
 
   // ---- tend payment add|list

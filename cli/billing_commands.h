@@ -1,6 +1,6 @@
 // Commands of billing:
 //   tend billing run --period 2026-11 [--client ID] [--dry-run] [--json]
-//   tend invoice list|show|issue|send|credit
+//   tend invoice list|show|issue|send|credit|delete
 //   tend payment add|list
 //   tend report ar|statement (extends `tend report`)
 // Like every object command they send REST requests, in-process on a data
