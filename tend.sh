@@ -20,6 +20,7 @@ packages=(
   libcurl4-openssl-dev
   libgtest-dev libgmock-dev googletest librapidcheck-dev libbenchmark-dev
   wrk curl python3 procps
+  libmbedtls-dev openssl
 )
 
 # ccache: make paths relative to the checkout so any clone reuses the cache.

@@ -54,7 +54,12 @@ struct Enrollment {
   std::string server;
   int64_t device_id = 0;
   std::string credential;
+  std::string ca_file;  // as written: relative to the state directory unless absolute
 };
+
+std::string ca_path(const std::string& state_dir, const std::string& ca_file) {
+  return ca_file.empty() || ca_file.front() == '/' ? ca_file : state_dir + "/" + ca_file;
+}
 
 Result<Enrollment> read_enrollment(const std::string& state_dir) {
   std::string text = linux_system::read_file(state_dir + "/agent.conf");
@@ -74,6 +79,7 @@ Result<Enrollment> read_enrollment(const std::string& state_dir) {
     if (key == "server") e.server = value;
     else if (key == "device_id") e.device_id = std::atoll(value.c_str());
     else if (key == "credential") e.credential = value;
+    else if (key == "ca_file") e.ca_file = value;
   }
   if (e.server.empty() || e.credential.empty()) return std::unexpected(Error::invalid(state_dir + "/agent.conf is incomplete"));
   return e;
@@ -268,6 +274,11 @@ class Agent {
 
 Status enroll(const std::string& server_url, const std::string& token, const AgentOptions& options) {
   auto url = TEND_TRY(parse_server_url(server_url));
+  std::string ca_text;
+  if (!options.ca_file.empty()) {
+    TEND_CHECK(set_tls_ca_file(options.ca_file));
+    ca_text = linux_system::read_file(options.ca_file);
+  }
   TEND_CHECK(ensure_dir(options.state_dir));
   ::chmod(options.state_dir.c_str(), 0700);
   rmm::EnrollRequest request;
@@ -286,6 +297,12 @@ Status enroll(const std::string& server_url, const std::string& token, const Age
   auto response = TEND_TRY(wire::decode_enroll_response(reply.body));
   std::string conf = "server=" + server_url + "\ndevice_id=" + std::to_string(response.device_id) +
                      "\ncredential=" + response.credential + "\n";
+  if (!ca_text.empty()) {
+    TEND_CHECK(write_file(options.state_dir + "/ca.pem", ca_text, 0600));
+    conf += "ca_file=ca.pem\n";
+  } else {
+    ::unlink((options.state_dir + "/ca.pem").c_str());
+  }
   TEND_CHECK(write_file(options.state_dir + "/agent.conf", conf, 0600));
   TEND_CHECK(write_file(options.state_dir + "/config.json", wire::encode(response.config), 0600));
   // A new enrollment starts a new sequence: clear what an earlier one left.
@@ -302,6 +319,7 @@ Status enroll(const std::string& server_url, const std::string& token, const Age
 Status run(const AgentOptions& options) {
   auto enrollment = TEND_TRY(read_enrollment(options.state_dir));
   auto url = TEND_TRY(parse_server_url(enrollment.server));
+  if (!enrollment.ca_file.empty()) TEND_CHECK(set_tls_ca_file(ca_path(options.state_dir, enrollment.ca_file)));
   auto spool = TEND_TRY(Spool::open(options.state_dir + "/spool", options.spool));
   struct sigaction action {};
   action.sa_handler = on_signal;
@@ -321,6 +339,9 @@ int print_status(const AgentOptions& options) {
   }
   std::printf("enrolled: yes (device %lld at %s)\n", static_cast<long long>(enrollment->device_id),
               enrollment->server.c_str());
+  if (!enrollment->ca_file.empty()) {
+    std::printf("trusts: the system CA bundle and %s\n", ca_path(options.state_dir, enrollment->ca_file).c_str());
+  }
   std::string status = linux_system::read_file(options.state_dir + "/status");
   auto value = [&](const std::string& key) {
     auto pos = status.find(key + "=");

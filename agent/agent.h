@@ -1,7 +1,9 @@
 // The endpoint agent: enrollment, the collect/spool/deliver loop and status.
 //
 // State directory (default /var/lib/tend-agent, mode 0700):
-//   agent.conf   server URL, device id and credential (mode 0600)
+//   agent.conf   server URL, device id, credential and, when enrolled with
+//                --ca-file, `ca_file=ca.pem` (mode 0600)
+//   ca.pem       a copy of the private CA certificates https:// also trusts
 //   config.json  the check configuration last received from the server
 //   inventory.sum  a fingerprint of the last inventory recorded
 //   status       when delivery last succeeded or failed (for `status`)
@@ -28,10 +30,14 @@ struct AgentOptions {
   int64_t batch_bytes = 256 << 10;     // payload per check-in
   int batch_records = 500;             // records per check-in (at most rmm::kMaxRecordsPerCheckin)
   bool once = false;                    // collect once, deliver what is spooled, exit (tests, cron)
+  std::string ca_file;                  // enroll: PEM CA certificates trusted besides the system bundle
 };
 
-// Registers the machine; writes agent.conf (0600) and config.json.
-// invalid_input for a bad URL, unauthenticated when the token is refused.
+// Registers the machine; writes agent.conf (0600) and config.json, and
+// copies options.ca_file (if any) to ca.pem: the uplink and the HTTPS
+// checks trust it besides the system CA bundle from then on.
+// invalid_input for a bad URL or CA file, unauthenticated when the token is
+// refused.
 Status enroll(const std::string& server_url, const std::string& token, const AgentOptions& options);
 
 // Runs until SIGTERM/SIGINT (or one round with options.once). Returns an

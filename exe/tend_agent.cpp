@@ -1,5 +1,5 @@
 // tend-agent: the endpoint agent (see agent/ and docs/agent-protocol.md).
-//   tend-agent enroll --server URL --token TOKEN [--state DIR]
+//   tend-agent enroll --server URL --token TOKEN [--ca-file PEM] [--state DIR]
 //   tend-agent run [--state DIR] [--interval S] [--start-delay S] [--once]
 //                  [--spool-max-bytes N] [--spool-segment-bytes N] [--spool-max-age S]
 //   tend-agent status [--state DIR]
@@ -14,7 +14,7 @@ namespace {
 
 int usage() {
   std::fprintf(stderr,
-               "usage: tend-agent enroll --server URL --token TOKEN [--state DIR]\n"
+               "usage: tend-agent enroll --server URL --token TOKEN [--ca-file PEM] [--state DIR]\n"
                "       tend-agent run [--state DIR] [--interval SECONDS] [--start-delay SECONDS] [--once]\n"
                "                      [--spool-max-bytes N] [--spool-segment-bytes N] [--spool-max-age SECONDS]\n"
                "                      [--batch-records N]\n"
@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
     if (flag == "--state") options.state_dir = value;
     else if (flag == "--server") server = value;
     else if (flag == "--token") token = value;
+    else if (flag == "--ca-file" && command == "enroll") options.ca_file = value;
     else if (flag == "--interval" && number(value, n) && n > 0) options.interval_override_seconds = static_cast<int>(n);
     else if (flag == "--start-delay" && number(value, n) && n >= 0) options.start_delay_max_seconds = static_cast<int>(n);
     else if (flag == "--spool-max-bytes" && number(value, n) && n > 0) options.spool.max_bytes = n;

@@ -22,6 +22,7 @@
 #include <thread>
 
 #include "tests/support/tend_process.h"
+#include "tests/support/tls_server.h"
 
 namespace tend::testing {
 namespace {
@@ -235,10 +236,13 @@ struct RmmWorld {
     return r.json()["token"];
   }
   // Enrolls the real agent into `state`; returns the device id.
-  int64_t enroll_agent(const std::string& state, const std::string& url, int64_t site) {
+  int64_t enroll_agent(const std::string& state, const std::string& url, int64_t site,
+                       std::vector<std::string> extra = {}) {
     std::string log = scratch.path() + "/enroll.log";
-    pid_t pid = spawn({agent_binary(), "enroll", "--server", url, "--token", enrollment_token(site), "--state", state},
-                      log);
+    std::vector<std::string> args = {agent_binary(), "enroll", "--server", url, "--token", enrollment_token(site),
+                                     "--state", state};
+    args.insert(args.end(), extra.begin(), extra.end());
+    pid_t pid = spawn(args, log);
     if (wait_exit(pid) != 0) throw std::runtime_error("enroll failed: " + read_text(log));
     std::string conf = read_text(state + "/agent.conf");
     auto pos = conf.find("device_id=");
@@ -278,6 +282,69 @@ int64_t spooled_count(const std::string& scratch, const std::string& state) {
   return pos == std::string::npos ? -1 : std::stoll(text.substr(pos + 9));
 }
 
+
+// https:// with a private CA: the agent enrolls and checks in through a
+// TLS-terminating python3 proxy in front of the server, trusting the CA given
+// with --ca-file; an HTTPS check against a python3 HTTPS server passes with
+// that CA and fails with the verification reason on an agent without it.
+TEST(Rmm, HttpsUplinkAndHttpsCheckWithAPrivateCa) {
+  RmmWorld w;
+  TestCertificates certs(w.scratch.path());
+  std::string server_port = w.server.url().substr(w.server.url().rfind(':') + 1);
+  PythonHttpsServer proxy(certs.server_cert, certs.server_key, "forward", server_port);
+  PythonHttpsServer site(certs.server_cert, certs.server_key, "canned", "200");
+
+  // Without the CA the enrollment over https:// is refused, with the reason.
+  std::string untrusted = w.scratch.path() + "/untrusted";
+  std::string log = w.scratch.path() + "/untrusted-enroll.log";
+  EXPECT_NE(wait_exit(spawn({agent_binary(), "enroll", "--server", proxy.url(), "--token", w.enrollment_token(w.site_a),
+                             "--state", untrusted},
+                            log)),
+            0);
+  EXPECT_NE(read_text(log).find("failed verification"), std::string::npos) << read_text(log);
+
+  std::string tls_state = w.scratch.path() + "/tls-agent";
+  int64_t tls_device = w.enroll_agent(tls_state, proxy.url(), w.site_a, {"--ca-file", certs.ca});
+  EXPECT_NE(read_text(tls_state + "/agent.conf").find("ca_file=ca.pem"), std::string::npos);
+  EXPECT_EQ(read_text(tls_state + "/ca.pem"), read_text(certs.ca));
+  std::string plain_state = w.scratch.path() + "/plain-agent";
+  int64_t plain_device = w.enroll_agent(plain_state, w.server.url(), w.site_b);
+
+  auto add_check = [&](int64_t device) {
+    auto r = w.http.post("/api/v1/devices/" + std::to_string(device) + "/checks",
+                         {{"kind", "http"}, {"name", "site"}, {"target", site.url() + "/health"}}, w.admin);
+    if (r.status != 201) throw std::runtime_error("add check: " + r.body);
+    return r.json()["id"].get<int64_t>();
+  };
+  int64_t tls_check = add_check(tls_device), plain_check = add_check(plain_device);
+  w.run_agent(tls_state);
+  w.run_agent(plain_state);
+  auto latest = [&](int64_t device, int64_t check) {
+    auto r = w.http.get("/api/v1/devices/" + std::to_string(device) + "/check-results?check_id=" +
+                            std::to_string(check),
+                        w.admin);
+    json items = r.status == 200 ? r.json()["items"] : json::array();
+    return items.empty() ? json() : items.back();
+  };
+  ASSERT_TRUE(eventually([&] { return !latest(tls_device, tls_check).is_null(); })) << read_text(tls_state + ".log");
+  ASSERT_TRUE(eventually([&] { return !latest(plain_device, plain_check).is_null(); }))
+      << read_text(plain_state + ".log");
+  json passed = latest(tls_device, tls_check);
+  EXPECT_EQ(passed["state"], "pass") << passed.dump();
+  EXPECT_EQ(passed["output"].get<std::string>().rfind("status 200 in ", 0), 0u) << passed.dump();
+  EXPECT_GT(passed["value"].get<double>(), 0.0);
+  json failed = latest(plain_device, plain_check);
+  EXPECT_EQ(failed["state"], "fail") << failed.dump();
+  EXPECT_NE(failed["output"].get<std::string>().find("failed verification"), std::string::npos) << failed.dump();
+  EXPECT_NE(failed["output"].get<std::string>().find("not correctly signed by the trusted CA"), std::string::npos)
+      << failed.dump();
+  // The check-ins over TLS keep arriving, in order.
+  ASSERT_TRUE(eventually([&] { return w.device(tls_device)["last_seq"].get<int64_t>() >= 3; }))
+      << read_text(tls_state + ".log");
+  auto seqs = stored_seqs(w.server.database_path(), tls_device);
+  ASSERT_FALSE(seqs.empty());
+  expect_contiguous(seqs, 1, seqs.back());
+}
 
 TEST(Rmm, EnrollCheckInInventoryAndCheckResults) {
   RmmWorld w;

@@ -167,43 +167,21 @@ CheckResult ping_check(const rmm::CheckDefinition& c) {
 }
 
 CheckResult http_check(const rmm::CheckDefinition& c) {
-  if (c.target.starts_with("https://")) return fail(c, "https is not supported by this tend-agent build");
   auto url = parse_server_url(c.target);
   if (!url) return fail(c, url.error().message);
-  // GET the path: reuse the client by sending a request line ourselves.
+  // GET the path on a fresh connection (TLS for https://, the certificate
+  // verified as for the uplink); the time covers connect, handshake and the
+  // status line.
   auto start = std::chrono::steady_clock::now();
-  auto fd = connect_tcp(url->host, url->port, c.timeout_seconds * 1000);
-  if (!fd) return fail(c, fd.error().message);
-  std::string request = "GET " + (url->prefix.empty() ? std::string("/") : url->prefix) + " HTTP/1.1\r\nHost: " +
-                        url->host + "\r\nUser-Agent: tend-agent\r\nConnection: close\r\n\r\n";
-  // connect_tcp returns a non-blocking socket: wait for each step.
-  size_t sent = 0;
-  while (sent < request.size()) {
-    pollfd p{*fd, POLLOUT, 0};
-    if (::poll(&p, 1, c.timeout_seconds * 1000) <= 0) break;
-    ssize_t n = ::send(*fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
-    if (n <= 0) break;
-    sent += static_cast<size_t>(n);
-  }
-  char head[64] = {};
-  size_t got = 0;
-  while (got < 12) {
-    pollfd p{*fd, POLLIN, 0};
-    if (::poll(&p, 1, c.timeout_seconds * 1000) <= 0) break;
-    ssize_t n = ::recv(*fd, head + got, sizeof head - 1 - got, 0);
-    if (n <= 0) break;
-    got += static_cast<size_t>(n);
-  }
-  ::close(*fd);
+  auto status = fetch_status(*url, c.timeout_seconds * 1000);
   double ms = elapsed_ms(start);
-  if (got < 12 || std::strncmp(head, "HTTP/", 5) != 0) return fail(c, "no HTTP reply");
-  int status = std::atoi(head + 9);
-  if (status != c.expect_status) {
-    CheckResult r = fail(c, "status " + std::to_string(status) + ", expected " + std::to_string(c.expect_status));
+  if (!status) return fail(c, status.error().message);
+  if (*status != c.expect_status) {
+    CheckResult r = fail(c, "status " + std::to_string(*status) + ", expected " + std::to_string(c.expect_status));
     r.value = ms;
     return r;
   }
-  return measured(c, ms, "status " + std::to_string(status) + format(" in %.1f ms", ms));
+  return measured(c, ms, "status " + std::to_string(*status) + format(" in %.1f ms", ms));
 }
 
 CheckResult script_check(const rmm::CheckDefinition& c) {

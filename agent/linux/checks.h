@@ -1,7 +1,7 @@
 // Runs check definitions pushed by the server on Linux: thresholds on the
 // collected metrics, process running (/proc/*/comm), systemd service active
 // (its cgroup under /sys/fs/cgroup, else /run/systemd/units), TCP port,
-// ping (unprivileged ICMP socket, else a TCP connect), HTTP status, and
+// ping (unprivileged ICMP socket, else a TCP connect), HTTP(S) status, and
 // scripts (/bin/sh with a timeout, output bounded). The verdict rules are
 // core/rmm/checks.h.
 #pragma once
