@@ -458,8 +458,9 @@ Result<Connection> Connection::open(const ServerUrl& url, int64_t deadline_ms) {
   if (!peer) return std::unexpected(Error::unavailable("TLS: " + where + " sent no certificate"));
   find_roots(*t, *peer);
   uint32_t flags = 0;
-  (void)mbedtls_x509_crt_verify(const_cast<mbedtls_x509_crt*>(peer), &t->trusted, nullptr,
-                                ip_size > 0 ? nullptr : url.host.c_str(), &flags, nullptr, nullptr);
+  int verified = mbedtls_x509_crt_verify(const_cast<mbedtls_x509_crt*>(peer), &t->trusted, nullptr,
+                                         ip_size > 0 ? nullptr : url.host.c_str(), &flags, nullptr, nullptr);
+  if (verified != 0 && flags == 0) flags = MBEDTLS_X509_BADCERT_OTHER;  // fail closed on any other error
   flags |= mbedtls_ssl_get_verify_result(ssl) &
            (MBEDTLS_X509_BADCERT_KEY_USAGE | MBEDTLS_X509_BADCERT_EXT_KEY_USAGE |
             MBEDTLS_X509_BADCERT_NS_CERT_TYPE);
