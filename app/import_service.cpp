@@ -760,6 +760,53 @@ class Importer {
     return check(prefix, tx_.clients().get(t.client_id));
   }
 
+  // What a part or service usage record starts with: its ticket, the
+  // catalogue item (which must be of `kind`), status, quantity and the
+  // ticket's client. Each field is checked even when a reference fails;
+  // nullopt when any failed (the errors are recorded).
+  struct UsageHead {
+    std::optional<Ticket> ticket;
+    std::optional<CatalogueItem> item;
+    std::optional<WorkStatus> status;
+    std::optional<int64_t> quantity;
+    std::optional<Client> client;
+  };
+  std::optional<UsageHead> usage_head(json& body, const std::string& prefix, CatalogueKind kind) {
+    UsageHead h;
+    h.ticket = ticket_of(body, prefix);
+    if (!body.contains("sku")) add(prefix + ".sku", "is required");
+    h.item = resolve(body, "sku", prefix, "catalogue item", [&](const std::string& sku) { return find_item(sku); });
+    h.status = status_of(body, prefix);
+    if (body.contains("quantity")) {
+      if (!body["quantity"].is_number_integer()) add(prefix + ".quantity", "must be an integer");
+      else h.quantity = body["quantity"].get<int64_t>();
+    }
+    if (!h.ticket || !h.item || !h.status) return std::nullopt;
+    if (h.item->kind != kind) {
+      add(prefix + ".sku", "'" + h.item->sku + (kind == CatalogueKind::part
+                                                    ? "' is a service, not a part (use service_usages)"
+                                                    : "' is a part, not a service (use part_usages)"));
+      return std::nullopt;
+    }
+    h.client = client_of_ticket(*h.ticket, prefix);
+    if (!h.client) return std::nullopt;
+    return h;
+  }
+
+  // A new usage of the head's item on its ticket, stamped as imported.
+  template <class Usage>
+  Usage new_usage(const UsageHead& h) {
+    Usage u;
+    u.ticket_id = h.ticket->id;
+    u.client_id = h.ticket->client_id;
+    u.item_id = h.item->id;
+    u.unit_cost = h.item->unit_cost;
+    if (h.quantity) u.quantity = *h.quantity;
+    u.created_by_id = actor_.user_id;
+    u.created_at = u.updated_at = now_;
+    return u;
+  }
+
   void service_usage(const json& record, const std::string& prefix) {
     json body = record;
     std::optional<std::string> key;
@@ -767,35 +814,15 @@ class Importer {
       key = text_of(body, "key", prefix);
       body.erase("key");
     }
-    auto ticket = ticket_of(body, prefix);
-    if (!body.contains("sku")) add(prefix + ".sku", "is required");
-    auto item = resolve(body, "sku", prefix, "catalogue item", [&](const std::string& sku) { return find_item(sku); });
-    auto status = status_of(body, prefix);
-    std::optional<int64_t> quantity;  // checked even when a reference fails
-    if (body.contains("quantity")) {
-      if (!body["quantity"].is_number_integer()) add(prefix + ".quantity", "must be an integer");
-      else quantity = body["quantity"].get<int64_t>();
-    }
-    if (!ticket || !item || !status) return;
-    if (item->kind != CatalogueKind::service) {
-      add(prefix + ".sku", "'" + item->sku + "' is a part, not a service (use part_usages)");
-      return;
-    }
-    auto client = client_of_ticket(*ticket, prefix);
-    if (!client) return;
-    ServiceUsage u;
-    u.ticket_id = ticket->id;
-    u.client_id = ticket->client_id;
-    u.item_id = item->id;
-    u.unit_cost = item->unit_cost;
-    u.created_by_id = actor_.user_id;
-    u.created_at = u.updated_at = now_;
+    auto head = usage_head(body, prefix, CatalogueKind::service);
+    if (!head) return;
+    const auto& [ticket, item, status, quantity, client] = *head;
+    auto u = new_usage<ServiceUsage>(*head);
     auto price = price_for(body, *item, *client, prefix);
     auto performed = date_of(body, "performed_on", prefix, *local_date(now_, time_zone_));
     for (auto it = body.begin(); it != body.end(); ++it) {
       if (it.key() != "quantity" && it.key() != "notes") add(prefix + "." + it.key(), "is not a known field");
     }
-    if (quantity) u.quantity = *quantity;
     if (auto notes = text_of(body, "notes", prefix)) u.notes = *notes;
     if (!price || !performed) return;
     u.unit_price = *price;
@@ -855,29 +882,10 @@ class Importer {
 
   void part_usage(const json& record, const std::string& prefix) {
     json body = record;
-    auto ticket = ticket_of(body, prefix);
-    if (!body.contains("sku")) add(prefix + ".sku", "is required");
-    auto item = resolve(body, "sku", prefix, "catalogue item", [&](const std::string& sku) { return find_item(sku); });
-    auto status = status_of(body, prefix);
-    std::optional<int64_t> quantity;  // checked even when a reference fails
-    if (body.contains("quantity")) {
-      if (!body["quantity"].is_number_integer()) add(prefix + ".quantity", "must be an integer");
-      else quantity = body["quantity"].get<int64_t>();
-    }
-    if (!ticket || !item || !status) return;
-    if (item->kind != CatalogueKind::part) {
-      add(prefix + ".sku", "'" + item->sku + "' is a service, not a part (use service_usages)");
-      return;
-    }
-    auto client = client_of_ticket(*ticket, prefix);
-    if (!client) return;
-    PartUsage u;
-    u.ticket_id = ticket->id;
-    u.client_id = ticket->client_id;
-    u.item_id = item->id;
-    u.unit_cost = item->unit_cost;
-    u.created_by_id = actor_.user_id;
-    u.created_at = u.updated_at = now_;
+    auto head = usage_head(body, prefix, CatalogueKind::part);
+    if (!head) return;
+    const auto& [ticket, item, status, quantity, client] = *head;
+    auto u = new_usage<PartUsage>(*head);
     auto price = price_for(body, *item, *client, prefix);
     auto used_on = date_of(body, "used_on", prefix, *local_date(now_, time_zone_));
     for (auto it = body.begin(); it != body.end(); ++it) {
@@ -885,7 +893,6 @@ class Importer {
         add(prefix + "." + it.key(), "is not a known field");
       }
     }
-    if (quantity) u.quantity = *quantity;
     if (auto notes = text_of(body, "notes", prefix)) u.notes = *notes;
     if (body.contains("serial_numbers")) {
       if (!body["serial_numbers"].is_array()) add(prefix + ".serial_numbers", "must be an array of strings");

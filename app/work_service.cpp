@@ -76,6 +76,19 @@ Status refuse_locked(WorkStatus status, const char* what) {
   return {};
 }
 
+// Moves a time entry, part or service usage to approved (by `caller`, at
+// `now`) or back to draft; false when it already has that status.
+template <class WorkItem>
+bool set_approval(WorkItem& item, bool approve, const Principal& caller, Instant now) {
+  const WorkStatus wanted = approve ? WorkStatus::approved : WorkStatus::draft;
+  if (item.status == wanted) return false;
+  item.status = wanted;
+  item.approved_at = approve ? std::optional<Instant>(now) : std::nullopt;
+  item.approved_by_id = approve ? caller.user_id : UserId();
+  item.updated_at = now;
+  return true;
+}
+
 Status refuse_approved(WorkStatus status, const char* what) {
   TEND_CHECK(refuse_locked(status, what));
   if (status == WorkStatus::approved) {
@@ -580,12 +593,7 @@ Result<TimeEntry> WorkService::set_time_entry_approved(const Principal& caller, 
     TimeEntry e = TEND_TRY(tx.time_entries().get(id));
     if (e.removed()) return std::unexpected(Error::not_found("time entry not found"));
     TEND_CHECK(refuse_locked(e.status, "time entry"));
-    const WorkStatus wanted = approve ? WorkStatus::approved : WorkStatus::draft;
-    if (e.status == wanted) return e;
-    e.status = wanted;
-    e.approved_at = approve ? std::optional<Instant>(now) : std::nullopt;
-    e.approved_by_id = approve ? caller.user_id : UserId();
-    e.updated_at = now;
+    if (!set_approval(e, approve, caller, now)) return e;
     TEND_CHECK(tx.time_entries().update(e));
     TEND_CHECK(tx.ticket_timeline().append(timeline_event(caller, e.ticket_id, now,
                                                           approve ? "time.approved" : "time.unapproved",
@@ -825,12 +833,7 @@ Result<PartUsage> WorkService::set_part_usage_approved(const Principal& caller, 
     PartUsage u = TEND_TRY(tx.part_usages().get(id));
     if (u.removed()) return std::unexpected(Error::not_found("part usage not found"));
     TEND_CHECK(refuse_locked(u.status, "part usage"));
-    const WorkStatus wanted = approve ? WorkStatus::approved : WorkStatus::draft;
-    if (u.status == wanted) return u;
-    u.status = wanted;
-    u.approved_at = approve ? std::optional<Instant>(now) : std::nullopt;
-    u.approved_by_id = approve ? caller.user_id : UserId();
-    u.updated_at = now;
+    if (!set_approval(u, approve, caller, now)) return u;
     TEND_CHECK(tx.part_usages().update(u));
     TEND_CHECK(tx.ticket_timeline().append(timeline_event(caller, u.ticket_id, now,
                                                           approve ? "part.approved" : "part.unapproved",
@@ -915,12 +918,7 @@ Result<ServiceUsage> WorkService::set_service_usage_approved(const Principal& ca
     ServiceUsage u = TEND_TRY(tx.service_usages().get(id));
     if (u.removed()) return std::unexpected(Error::not_found("service usage not found"));
     TEND_CHECK(refuse_locked(u.status, "service"));
-    const WorkStatus wanted = approve ? WorkStatus::approved : WorkStatus::draft;
-    if (u.status == wanted) return u;
-    u.status = wanted;
-    u.approved_at = approve ? std::optional<Instant>(now) : std::nullopt;
-    u.approved_by_id = approve ? caller.user_id : UserId();
-    u.updated_at = now;
+    if (!set_approval(u, approve, caller, now)) return u;
     TEND_CHECK(tx.service_usages().update(u));
     TEND_CHECK(tx.ticket_timeline().append(timeline_event(caller, u.ticket_id, now,
                                                           approve ? "service.approved" : "service.unapproved",
@@ -952,28 +950,19 @@ Result<ApprovalResult> WorkService::approve_ticket_work(const Principal& caller,
     ApprovalResult result;
     for (auto e : TEND_TRY(tx.time_entries().for_ticket(id))) {
       if (e.status != WorkStatus::draft) continue;
-      e.status = WorkStatus::approved;
-      e.approved_at = now;
-      e.approved_by_id = caller.user_id;
-      e.updated_at = now;
+      set_approval(e, true, caller, now);
       TEND_CHECK(tx.time_entries().update(e));
       ++result.time_entries;
     }
     for (auto u : TEND_TRY(tx.part_usages().for_ticket(id))) {
       if (u.status != WorkStatus::draft) continue;
-      u.status = WorkStatus::approved;
-      u.approved_at = now;
-      u.approved_by_id = caller.user_id;
-      u.updated_at = now;
+      set_approval(u, true, caller, now);
       TEND_CHECK(tx.part_usages().update(u));
       ++result.part_usages;
     }
     for (auto u : TEND_TRY(tx.service_usages().for_ticket(id))) {
       if (u.status != WorkStatus::draft) continue;
-      u.status = WorkStatus::approved;
-      u.approved_at = now;
-      u.approved_by_id = caller.user_id;
-      u.updated_at = now;
+      set_approval(u, true, caller, now);
       TEND_CHECK(tx.service_usages().update(u));
       ++result.service_usages;
     }
