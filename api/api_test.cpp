@@ -9,86 +9,20 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "app/crypto.h"
-#include "store/sqlite/sqlite_store.h"
+#include "api/api_test_support.h"
 
 namespace tend::api {
 namespace {
 
 using nlohmann::json;
 
-class ApiTest : public ::testing::Test {
+class ApiTest : public InProcessApiTest {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(init_crypto().has_value());
-    dir_ = std::filesystem::temp_directory_path() / ("tend-api-test-" + std::to_string(::getpid()) + "-" +
-                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    config_.auth.password_cost = PasswordCost::minimum;
-    auto opened = store::open_sqlite_store((dir_ / "tend.db").string(), {}, clock_.now());
-    ASSERT_TRUE(opened.has_value());
-    store_ = std::move(*opened);
-    AppContext context{*store_, clock_, config_};
-    auth_ = std::make_unique<AuthService>(context);
-    tenancy_ = std::make_unique<TenancyService>(context);
-    users_ = std::make_unique<UserService>(context);
-    provider_ = std::make_unique<ProviderService>(context);
-    desk_settings_ = std::make_unique<DeskSettingsService>(context);
-    tickets_ = std::make_unique<TicketService>(context);
-    schedules_ = std::make_unique<ScheduleService>(context, *tickets_);
-    sla_reports_ = std::make_unique<SlaReportService>(context);
-    ProviderSettings settings;
-    settings.name = "Tend Test IT";
-    ASSERT_TRUE(initialize_installation(context, settings, "admin@test.nl", "Admin", "correct horse battery").has_value());
-    work_ = std::make_unique<WorkService>(context);
-    contracts_ = std::make_unique<ContractService>(context);
-    imports_ = std::make_unique<ImportService>(context, *tickets_);
-    api_ = std::make_unique<Api>(ApiServices{*store_, clock_, *auth_, *tenancy_, *users_, *provider_, *desk_settings_,
-                                             *tickets_, *schedules_, *sla_reports_, nullptr, work_.get(),
-                                             contracts_.get(), imports_.get()}, metrics_,
-                                 ApiOptions{false, false, 12, "test"});
-  }
-  void TearDown() override {
-    api_.reset();
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
+  ApiTest() : InProcessApiTest("2026-11-27T09:00:00Z", "tend-api-test-") {}
 
-  HttpResponse call(std::string method, std::string target, std::string body = "", std::string token = "") {
-    HttpRequest r;
-    r.method = std::move(method);
-    r.target = std::move(target);
-    r.body = std::move(body);
-    r.remote_address = "127.0.0.1";
-    if (!r.body.empty()) r.headers.emplace_back("content-type", "application/json");
-    if (!token.empty()) r.headers.emplace_back("authorization", "Bearer " + token);
-    return api_->handle(r);
-  }
-
-  std::string login() {
-    auto r = call("POST", "/api/v1/auth/login", R"({"email":"admin@test.nl","password":"correct horse battery"})");
-    EXPECT_EQ(r.status, 200) << r.body;
-    return json::parse(r.body)["token"];
-  }
-
-  std::filesystem::path dir_;
-  ManualClock clock_{*parse_rfc3339("2026-11-27T09:00:00Z")};
-  Config config_;
-  Metrics metrics_;
-  std::unique_ptr<store::Store> store_;
-  std::unique_ptr<AuthService> auth_;
-  std::unique_ptr<TenancyService> tenancy_;
-  std::unique_ptr<UserService> users_;
-  std::unique_ptr<ProviderService> provider_;
-  std::unique_ptr<DeskSettingsService> desk_settings_;
-  std::unique_ptr<TicketService> tickets_;
-  std::unique_ptr<ScheduleService> schedules_;
-  std::unique_ptr<SlaReportService> sla_reports_;
-  std::unique_ptr<WorkService> work_;
-  std::unique_ptr<ContractService> contracts_;
-  std::unique_ptr<ImportService> imports_;
-  std::unique_ptr<Api> api_;
+  using InProcessApiTest::login;
+  // The administrator's token.
+  std::string login() { return login(kAdminEmail, kPassword); }
 };
 
 std::string lower(std::string s) {

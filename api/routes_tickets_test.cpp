@@ -4,42 +4,22 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 
-#include "api/api.h"
-#include "app/crypto.h"
-#include "store/sqlite/sqlite_store.h"
+#include "api/api_test_support.h"
 
 namespace tend::api {
 namespace {
 
 using nlohmann::json;
 
-class TicketRoutesTest : public ::testing::Test {
+class TicketRoutesTest : public InProcessApiTest {
  protected:
+  TicketRoutesTest() : InProcessApiTest("2026-11-23T08:00:00Z", "tend-ticket-api-") {}  // Monday 09:00 in Amsterdam
   void SetUp() override {
-    ASSERT_TRUE(init_crypto().has_value());
-    dir_ = std::filesystem::temp_directory_path() / ("tend-ticket-api-" + std::to_string(::getpid()) + "-" +
-                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    config_.auth.password_cost = PasswordCost::minimum;
-    store_ = std::move(*store::open_sqlite_store((dir_ / "tend.db").string(), {}, clock_.now()));
-    AppContext context{*store_, clock_, config_};
-    auth_ = std::make_unique<AuthService>(context);
-    tenancy_ = std::make_unique<TenancyService>(context);
-    users_ = std::make_unique<UserService>(context);
-    provider_ = std::make_unique<ProviderService>(context);
-    desk_settings_ = std::make_unique<DeskSettingsService>(context);
-    tickets_ = std::make_unique<TicketService>(context);
-    schedules_ = std::make_unique<ScheduleService>(context, *tickets_);
-    sla_reports_ = std::make_unique<SlaReportService>(context);
-    ProviderSettings settings;
-    settings.name = "Tend Test IT";
-    ASSERT_TRUE(initialize_installation(context, settings, "admin@test.nl", "Admin", "correct horse battery"));
-    api_ = std::make_unique<Api>(ApiServices{*store_, clock_, *auth_, *tenancy_, *users_, *provider_, *desk_settings_,
-                                             *tickets_, *schedules_, *sla_reports_},
-                                 metrics_, ApiOptions{false, false, 12, "test"});
+    InProcessApiTest::SetUp();
+    if (HasFatalFailure()) return;
     admin_ = login("admin@test.nl", "correct horse battery");
     client_ = json::parse(call("POST", "/api/v1/clients", R"({"name":"Bakkerij"})", admin_).body)["id"];
     for (const char* role : {"read_only", "technician"}) {
@@ -49,46 +29,11 @@ class TicketRoutesTest : public ::testing::Test {
       tokens_[role] = login(std::string(role) + "@test.nl", "correct horse battery");
     }
   }
-  void TearDown() override {
-    api_.reset();
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  HttpResponse call(std::string method, std::string target, std::string body = "", std::string token = "") {
-    HttpRequest r;
-    r.method = std::move(method);
-    r.target = std::move(target);
-    r.body = std::move(body);
-    r.remote_address = "127.0.0.1";
-    if (!r.body.empty()) r.headers.emplace_back("content-type", "application/json");
-    if (!token.empty()) r.headers.emplace_back("authorization", "Bearer " + token);
-    return api_->handle(r);
-  }
-  std::string login(const std::string& email, const std::string& password) {
-    auto r = call("POST", "/api/v1/auth/login", json{{"email", email}, {"password", password}}.dump());
-    EXPECT_EQ(r.status, 200) << r.body;
-    return json::parse(r.body)["token"];
-  }
   json ok_json(const HttpResponse& r, int status) {
     EXPECT_EQ(r.status, status) << r.body;
     return json::parse(r.body);
   }
 
-  std::filesystem::path dir_;
-  ManualClock clock_{*parse_rfc3339("2026-11-23T08:00:00Z")};  // Monday 09:00 in Amsterdam
-  Config config_;
-  Metrics metrics_;
-  std::unique_ptr<store::Store> store_;
-  std::unique_ptr<AuthService> auth_;
-  std::unique_ptr<TenancyService> tenancy_;
-  std::unique_ptr<UserService> users_;
-  std::unique_ptr<ProviderService> provider_;
-  std::unique_ptr<DeskSettingsService> desk_settings_;
-  std::unique_ptr<TicketService> tickets_;
-  std::unique_ptr<ScheduleService> schedules_;
-  std::unique_ptr<SlaReportService> sla_reports_;
-  std::unique_ptr<Api> api_;
   std::string admin_;
   std::map<std::string, std::string> tokens_;
   int64_t client_ = 0;
