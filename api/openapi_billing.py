@@ -67,11 +67,15 @@ SCHEMAS = {
         "credit_notes": {"type": "array", "items": obj({"id": {"type": "integer"}, "number": nullable("string"),
                                                         "status": INVOICE_STATUS, "total": MONEY})}}),
     "InvoiceInput": obj({"notes": {"type": "string", "maxLength": 2000}}),
+    "IssueInput": obj({"issued_on": {**DATE, "description": "The issue date (default today)."}}),
     "CreditNoteInput": obj({"lines": {"type": "array", "items": obj(
         {"position": {"type": "integer", "minimum": 1}, "quantity": DECIMAL}, ["position"])},
         "notes": {"type": "string"}}),
     "BillingRunInput": obj({"period": {"type": "string", "description": "2026-11 or 2026-11-01..2026-11-15"},
-                            "client_id": nullable("integer"), "dry_run": {"type": "boolean"},
+                            "client_id": nullable("integer"),
+                            "client_ids": {"type": "array", "maxItems": 10000, "items": {"type": "integer"},
+                                           "description": "Only these clients (not with client_id)."},
+                            "dry_run": {"type": "boolean"},
                             "billing_date": {**DATE, "description": "Devices are counted on this day (default "
                                                                     "today, moved into the period)."}},
                            ["period"]),
@@ -158,8 +162,9 @@ PATHS = {
                                       "and the attempt logged.", BILLING_EDITORS, None, "204", params=ID),
     },
     "/api/v1/invoices/{id}/issue": {
-        "post": op("issueInvoice", "Issue a draft today with the next gapless number of the year.", BILLING_EDITORS,
-                   "InvoiceDetails", params=ID),
+        "post": op("issueInvoice", "Issue a draft today (or on issued_on, not in the future and not before the "
+                   "last issued number of its year) with the next gapless number of the year.", BILLING_EDITORS,
+                   "InvoiceDetails", params=ID, body="IssueInput"),
     },
     "/api/v1/invoices/{id}/send": {
         "post": op("sendInvoice", "Record that an issued invoice was sent.", BILLING_EDITORS, "InvoiceDetails",
@@ -183,6 +188,8 @@ PATHS = {
                   BILLING_READERS, "AgeingReport", params=[query("as_of", "The date (default today).", DATE)]),
     },
 }
+# The issue body is optional (an empty POST issues today).
+PATHS["/api/v1/invoices/{id}/issue"]["post"]["requestBody"]["required"] = False
 
 
 def main():

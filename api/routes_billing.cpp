@@ -35,12 +35,26 @@ Result<std::optional<CivilDate>> date_param(const RequestContext& c, std::string
 Result<BillingRunRequest> run_request(const nlohmann::json& body) {
   FieldErrors errors;
   JsonReader reader(body, errors);
-  reader.only({"period", "client_id", "dry_run", "billing_date"});
+  reader.only({"period", "client_id", "client_ids", "dry_run", "billing_date"});
   BillingRunRequest request;
   reader.text("period", request.period);
   if (!body.contains("period")) errors.add("period", "is required, e.g. \"2026-11\"");
   reader.id("client_id", request.client);
   reader.boolean("dry_run", request.dry_run);
+  if (body.contains("client_ids")) {
+    const nlohmann::json& ids = body["client_ids"];
+    if (!ids.is_array() || ids.size() > 10000) {
+      errors.add("client_ids", "must be an array of at most 10000 client ids");
+    } else {
+      for (size_t i = 0; i < ids.size(); ++i) {
+        if (ids[i].is_number_integer() && ids[i].get<int64_t>() > 0)
+          request.clients.push_back(ClientId(ids[i].get<int64_t>()));
+        else
+          errors.add("client_ids[" + std::to_string(i) + "]", "must be a client id");
+      }
+    }
+    if (body.contains("client_id")) errors.add("client_ids", "give client_id or client_ids, not both");
+  }
   if (body.contains("billing_date")) {
     std::string text;
     reader.text("billing_date", text);
@@ -52,6 +66,25 @@ Result<BillingRunRequest> run_request(const nlohmann::json& body) {
   }
   TEND_CHECK(std::move(errors).status());
   return request;
+}
+
+// The body of an issue request: {"issued_on"?: "2026-11-30"}.
+Result<std::optional<CivilDate>> issue_date_of(const nlohmann::json& body) {
+  FieldErrors errors;
+  JsonReader reader(body, errors);
+  reader.only({"issued_on"});
+  std::optional<CivilDate> issued_on;
+  if (body.is_object() && body.contains("issued_on")) {
+    std::string text;
+    reader.text("issued_on", text);
+    auto day = parse_civil_date(text);
+    if (day)
+      issued_on = *day;
+    else
+      errors.add("issued_on", day.error().message);
+  }
+  TEND_CHECK(std::move(errors).status());
+  return issued_on;
 }
 
 }  // namespace
@@ -152,7 +185,10 @@ void Api::add_billing_routes() {
   add("POST", "/api/v1/invoices/{id}/issue", kBillingEditors,
       "issue a draft with the next number of the year", [service](RequestContext& c) -> Result<HttpResponse> {
         auto id = TEND_TRY(id_of<InvoiceId>(c));
-        return json_response(200, to_json(TEND_TRY(TEND_TRY(billing_of(service))->issue(c.principal, id))));
+        nlohmann::json body = c.request.body.empty() ? nlohmann::json::object() : TEND_TRY(body_of(c));
+        std::optional<CivilDate> issued_on = TEND_TRY(issue_date_of(body));
+        return json_response(200,
+                             to_json(TEND_TRY(TEND_TRY(billing_of(service))->issue(c.principal, id, issued_on))));
       });
   add("POST", "/api/v1/invoices/{id}/send", kBillingEditors, "record that an issued invoice was sent",
       [service](RequestContext& c) -> Result<HttpResponse> {

@@ -155,6 +155,19 @@ Result<BillingRunResult> BillingService::run(const Principal& caller, const Bill
       clients.push_back(request.client);
       return {};
     }
+    if (!request.clients.empty()) {
+      FieldErrors unknown;
+      for (size_t i = 0; i < request.clients.size(); ++i) {
+        if (!request.clients[i].valid() || !tx.clients().get(request.clients[i])) {
+          unknown.add("client_ids[" + std::to_string(i) + "]", "no such client");
+        }
+      }
+      TEND_CHECK(std::move(unknown).status());
+      clients = request.clients;
+      std::sort(clients.begin(), clients.end());
+      clients.erase(std::unique(clients.begin(), clients.end()), clients.end());
+      return {};
+    }
     store::ClientFilter filter;
     filter.archived = store::ArchiveFilter::active;
     std::string cursor;
@@ -427,7 +440,8 @@ Status BillingService::remove(const Principal& caller, InvoiceId id) {
   return result;
 }
 
-Result<InvoiceView> BillingService::issue(const Principal& caller, InvoiceId id) {
+Result<InvoiceView> BillingService::issue(const Principal& caller, InvoiceId id,
+                                          std::optional<CivilDate> issued_on) {
   const Instant now = context_.clock.now();
   std::optional<InvoiceRecord> refused;
   auto result = store::in_write_transaction(context_.store, [&](Transaction& tx) -> Result<InvoiceView> {
@@ -436,9 +450,25 @@ Result<InvoiceView> BillingService::issue(const Principal& caller, InvoiceId id)
       refused = invoice;
       return std::unexpected(Error::conflict("issued"));
     }
-    const CivilDate issue_date = TEND_TRY(today(tx, now));
+    const CivilDate this_day = TEND_TRY(today(tx, now));
+    const CivilDate issue_date = issued_on.value_or(this_day);
+    if (issue_date > this_day) {
+      return std::unexpected(Error::invalid_field("issued_on", "is after today (" + format_civil_date(this_day) + ")"));
+    }
+    // Numbers follow dates: a back-dated invoice may not come before the
+    // last one numbered in its year.
+    if (auto last_day = TEND_TRY(tx.invoices().last_issue_date(year_of(issue_date)));
+        last_day && issue_date < *last_day) {
+      return std::unexpected(Error::invalid_field(
+          "issued_on", "is before " + format_civil_date(*last_day) +
+                           ", the issue date of the last number of its year (numbers follow dates)"));
+    }
     if (invoice.kind == InvoiceKind::credit_note) {
       InvoiceRecord original = TEND_TRY(tx.invoices().get(invoice.credited_invoice_id));
+      if (original.issued_on && issue_date < *original.issued_on) {
+        return std::unexpected(Error::invalid_field(
+            "issued_on", "is before " + format_civil_date(*original.issued_on) + ", the issue date of the invoice it credits"));
+      }
       Money already = TEND_TRY(tx.invoices().credited(original.id, original.currency));
       TEND_TRY(make_credit_note(original, invoice.lines, already));  // still within what is left
     } else {

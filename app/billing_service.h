@@ -43,7 +43,10 @@ namespace tend {
 // What to bill.
 struct BillingRunRequest {
   std::string period;  // "2026-11" or "2026-11-01..2026-11-15"
-  ClientId client;     // invalid: every client that is not archived
+  ClientId client;     // invalid: every client that is not archived (or `clients`)
+  // When not empty (and `client` is invalid): exactly these clients, in id
+  // order; the CLI bills in slices of these to show progress.
+  std::vector<ClientId> clients;
   bool dry_run = false;
   // The day devices are counted for per-device fees; default: today in the
   // provider's time zone, moved into the period when outside it.
@@ -128,11 +131,15 @@ class BillingService {
   // Deletes a draft and releases what it billed. An issued invoice:
   // conflict, audited.
   Status remove(const Principal& caller, InvoiceId id);
-  // Issues a draft today (provider's time zone) with the next number of the
-  // year and the client's payment terms. Issuing a credit note re-checks
-  // what is left to credit and settles the original. conflict when not a
-  // draft (audited); invalid_input from core/invoice.h issue_invoice.
-  Result<InvoiceView> issue(const Principal& caller, InvoiceId id);
+  // Issues a draft on `issued_on` (default: today in the provider's time
+  // zone) with the next number of that day's year and the client's payment
+  // terms. Issuing a credit note re-checks what is left to credit and
+  // settles the original. conflict when not a draft (audited);
+  // invalid_input (field issued_on) for a day after today, before the last
+  // issue date numbered in its year (numbers follow dates) or, for a credit
+  // note, before the invoice it credits; invalid_input from core/invoice.h
+  // issue_invoice.
+  Result<InvoiceView> issue(const Principal& caller, InvoiceId id, std::optional<CivilDate> issued_on = {});
   // Records that an issued invoice was sent (issued -> sent; a paid or
   // partly paid one keeps its status). conflict for a draft.
   Result<InvoiceView> mark_sent(const Principal& caller, InvoiceId id);

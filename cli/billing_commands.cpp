@@ -1,11 +1,17 @@
 #include "cli/billing_commands.h"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <functional>
+#include <iomanip>
 #include <iostream>
+#include <map>
 #include <memory>
 
 #include "cli/command_support.h"
 #include "cli/exit_codes.h"
+#include "core/money.h"
 
 namespace tend::cli {
 namespace {
@@ -81,6 +87,73 @@ void print_invoice(const json& i) {
   }
 }
 
+// Draws "[#####.....]  45%  4500/10000 clients" on stderr (a terminal).
+void draw_progress(size_t done, size_t total) {
+  constexpr size_t kWidth = 30;
+  const size_t filled = total == 0 ? kWidth : done * kWidth / total;
+  std::cerr << "\r[" << std::string(filled, '#') << std::string(kWidth - filled, '.') << "] " << std::setw(3)
+            << (total == 0 ? 100 : done * 100 / total) << "%  " << done << "/" << total << " clients" << std::flush;
+  if (done == total) std::cerr << "\r" << std::string(kWidth + 40, ' ') << "\r" << std::flush;
+}
+
+// Adds a decimal amount to a per-currency sum (both as the API writes
+// them: "1234.50").
+Status add_total(std::map<std::string, Money>& totals, const std::string& code, const std::string& amount) {
+  Currency currency = TEND_TRY(Currency::parse(code));
+  Money value = TEND_TRY(Money::parse(currency, amount));
+  auto found = totals.find(code);
+  if (found == totals.end())
+    totals.emplace(code, value);
+  else
+    found->second += value;
+  return {};
+}
+
+// The billing run of every active client in slices of about 2% of them,
+// with a progress bar; the replies are merged into the reply one call
+// would have given. Each client is billed in its own transaction either
+// way, so slicing changes nothing in what is stored.
+ReplyOutcome run_with_progress(ApiClient& api, const json& body) {
+  std::vector<int64_t> ids;
+  std::string cursor;
+  do {
+    auto page = check_reply(
+        api.call("GET", "/api/v1/clients?limit=200&sort=created_at" + (cursor.empty() ? "" : "&cursor=" + escape(cursor)), ""));
+    if (page.exit_code != kOk) return page;
+    for (const auto& c : page.body["items"]) ids.push_back(c["id"]);
+    cursor = page.body["next_cursor"].is_string() ? page.body["next_cursor"].get<std::string>() : "";
+  } while (!cursor.empty());
+  if (ids.empty()) return check_reply(api.call("POST", "/api/v1/billing/runs", body.dump()));
+  const size_t slice = std::clamp<size_t>(ids.size() / 50, 1, 500);
+  ReplyOutcome merged;
+  std::map<std::string, Money> totals;
+  draw_progress(0, ids.size());
+  for (size_t from = 0; from < ids.size(); from += slice) {
+    json request = body;
+    request["client_ids"] = json(std::vector<int64_t>(ids.begin() + static_cast<std::ptrdiff_t>(from),
+                                                      ids.begin() + static_cast<std::ptrdiff_t>(std::min(from + slice, ids.size()))));
+    auto part = check_reply(api.call("POST", "/api/v1/billing/runs", request.dump()));
+    if (part.exit_code != kOk) {
+      std::cerr << "\n";
+      return part;
+    }
+    if (merged.body.is_null()) {
+      merged.body = part.body;
+    } else {
+      for (auto& c : part.body["clients"]) merged.body["clients"].push_back(std::move(c));
+      merged.body["drafts"] = merged.body["drafts"].get<int64_t>() + part.body["drafts"].get<int64_t>();
+      merged.body["failed"] = merged.body["failed"].get<int64_t>() + part.body["failed"].get<int64_t>();
+    }
+    for (const auto& t : part.body["totals"]) {
+      if (auto added = add_total(totals, t["currency"], t["total"]); !added) return {report(added.error()), nullptr};
+    }
+    draw_progress(std::min(from + slice, ids.size()), ids.size());
+  }
+  merged.body["totals"] = json::array();
+  for (const auto& [code, total] : totals) merged.body["totals"].push_back({{"currency", code}, {"total", total.to_decimal()}});
+  return merged;
+}
+
 }  // namespace
 
 void add_billing_commands(CLI::App& app, int& exit_code) {
@@ -109,7 +182,9 @@ void add_billing_commands(CLI::App& app, int& exit_code) {
       exit_code = [&]() -> int {
         auto connection = connect(*target);
         if (!connection) return report(connection.error());
-        auto outcome = check_reply(connection->client->call("POST", "/api/v1/billing/runs", body.dump()));
+        const bool progress = *client == 0 && !target->json_output && isatty(STDOUT_FILENO) && isatty(STDERR_FILENO);
+        auto outcome = progress ? run_with_progress(*connection->client, body)
+                                : check_reply(connection->client->call("POST", "/api/v1/billing/runs", body.dump()));
         if (outcome.exit_code != kOk) return outcome.exit_code;
         const json& r = outcome.body;
         if (target->json_output) {
@@ -180,25 +255,77 @@ void add_billing_commands(CLI::App& app, int& exit_code) {
         json body = std::string(method) == "POST" ? json::object() : json(nullptr);
         exit_code = send(
             *target, method, "/api/v1/invoices/" + std::to_string(*id) + suffix, body, [&](const json& i) {
-              if (verb == "issue")
-                std::cout << "issued " << text(i["number"]) << ", due " << text(i["due_on"]) << "\n";
-              else if (verb == "send")
+              if (verb == "send")
                 std::cout << "marked " << text(i["number"]) << " as sent\n";
               else if (verb == "delete")
                 std::cout << "deleted draft " << *id << "; its work is approved and unbilled again\n";
-              else if (verb == "credit")
-                std::cout << "drafted credit note " << i["id"] << " for " << text(i["total"])
-                          << " (issue it with tend invoice issue " << i["id"] << ")\n";
               else
                 print_invoice(i);
             });
       });
     };
     by_id("show", "Show an invoice with its lines, tax summary and what is open", "GET", "");
-    by_id("issue", "Issue a draft: the next number of the year, today, the client's payment terms", "POST",
-          "/issue");
+    {
+      auto target = std::make_shared<Target>();
+      auto id = std::make_shared<int64_t>(0);
+      auto date = std::make_shared<std::string>();
+      auto* c = invoice->add_subcommand(
+          "issue", "Issue a draft: the next number of the year, today (or --date), the client's payment terms");
+      target->add_options(*c);
+      c->add_option("id", *id, "Invoice id")->required();
+      c->add_option("--date", *date,
+                    "Issue date YYYY-MM-DD (not in the future, not before the last issued number of its year)");
+      c->callback([=, &exit_code] {
+        json body = json::object();
+        if (!date->empty()) body["issued_on"] = *date;
+        exit_code = send(*target, "POST", "/api/v1/invoices/" + std::to_string(*id) + "/issue", body,
+                         [](const json& i) {
+                           std::cout << "issued " << text(i["number"]) << " on " << text(i["issued_on"])
+                                     << ", due " << text(i["due_on"]) << "\n";
+                         });
+      });
+    }
     by_id("send", "Record that an issued invoice was sent", "POST", "/send");
-    by_id("credit", "Draft a credit note for the whole of an issued invoice", "POST", "/credit-note");
+    {
+      auto target = std::make_shared<Target>();
+      auto id = std::make_shared<int64_t>(0);
+      auto lines = std::make_shared<std::vector<std::string>>();
+      auto notes = std::make_shared<std::string>();
+      auto* c = invoice->add_subcommand(
+          "credit", "Draft a credit note for an issued invoice: all of it, or the lines given with --line");
+      target->add_options(*c);
+      c->add_option("id", *id, "Invoice id")->required();
+      c->add_option("--line", *lines,
+                    "Credit this line: POSITION (all of it) or POSITION:QUANTITY (part of it, e.g. 2:1.5); "
+                    "repeat for more lines");
+      c->add_option("--notes", *notes, "Why (printed on the credit note)");
+      c->callback([=, &exit_code] {
+        exit_code = [&]() -> int {
+          json body = json::object();
+          if (!notes->empty()) body["notes"] = *notes;
+          for (const std::string& wanted : *lines) {
+            const auto colon = wanted.find(':');
+            const std::string position = wanted.substr(0, colon);
+            json line;
+            try {
+              size_t used = 0;
+              line["position"] = std::stoll(position, &used);
+              if (used != position.size()) throw std::invalid_argument(position);
+            } catch (const std::exception&) {
+              return report(Error::invalid_field("--line", "'" + wanted + "' is not POSITION or POSITION:QUANTITY"));
+            }
+            if (colon != std::string::npos) line["quantity"] = wanted.substr(colon + 1);
+            body["lines"].push_back(line);
+          }
+          return send(*target, "POST", "/api/v1/invoices/" + std::to_string(*id) + "/credit-note", body,
+                      [](const json& i) {
+                        std::cout << "drafted credit note " << i["id"] << " for " << text(i["total"]) << " "
+                                  << text(i["currency"]) << " (issue it with tend invoice issue " << i["id"]
+                                  << ")\n";
+                      });
+        }();
+      });
+    }
     by_id("delete", "Delete a draft and release its work (an issued invoice is refused)", "DELETE", "");
   }
 

@@ -225,6 +225,13 @@ Result<std::optional<InvoiceNumber>> InvoiceRepository::last_number(int year) {
   return std::optional<InvoiceNumber>(InvoiceNumber{year, rows->i64(0)});
 }
 
+Result<std::optional<CivilDate>> InvoiceRepository::last_issue_date(int year) {
+  auto rows = TEND_TRY(
+      sql_.query("SELECT max(issued_on) FROM invoices WHERE number_year = ?", static_cast<int64_t>(year)));
+  if (!TEND_TRY(rows->next()) || rows->is_null(0)) return std::optional<CivilDate>();
+  return std::optional<CivilDate>(TEND_TRY(stored_date(rows->text(0))));
+}
+
 Result<std::vector<InvoiceId>> InvoiceRepository::drafts_for_period(ClientId client,
                                                                     std::string_view period) {
   auto rows = TEND_TRY(sql_.query(

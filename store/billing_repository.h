@@ -64,6 +64,9 @@ class InvoiceRepository {
 
   // The highest number issued in `year`, if any.
   Result<std::optional<InvoiceNumber>> last_number(int year);
+  // The latest issue date of the invoices and credit notes numbered in
+  // `year`, if any.
+  Result<std::optional<CivilDate>> last_issue_date(int year);
   // The client's drafts made by a run for `period`, by id.
   Result<std::vector<InvoiceId>> drafts_for_period(ClientId client, std::string_view period);
   // Deletes a draft with its lines and releases what its lines billed: time
