@@ -3,8 +3,10 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "app/system_clock.h"
 #include "cli/command_support.h"
 #include "cli/demo_service_desk.h"
+#include "cli/demo_billing.h"
 #include "cli/demo_work.h"
 #include "cli/exit_codes.h"
 
@@ -162,12 +164,17 @@ int seed(const std::string& data_dir) {
   DemoWorkSummary work;
   int work_exit = seed_work(api, work);
   if (work_exit != kOk) return work_exit;
+  DemoBillingSummary billing;
+  int billing_exit = seed_billing(api, SystemClock().now(), billing);
+  if (billing_exit != kOk) return billing_exit;
   std::cout << "demo data: " << clients << " clients, " << sites << " sites, " << contacts << " contacts, "
             << std::size(users) << " users (password " << kDemoPassword << "), " << desk.policies
             << " SLA policies, " << desk.tickets + work.tickets << " tickets, " << desk.schedules
             << " maintenance schedules, " << work.work_types << " work types, " << work.catalogue_items
             << " catalogue items, " << work.contracts << " contracts, " << work.time_entries << " time entries, "
-            << work.part_usages << " part usages\n";
+            << work.part_usages << " part usages, " << billing.invoices << " invoices over six months ("
+            << billing.open_invoices << " open), " << billing.credit_notes << " credit note, " << billing.payments
+            << " payments\n";
   return kOk;
 }
 

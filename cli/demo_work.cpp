@@ -59,6 +59,8 @@ json demo_work_document(Instant now, int64_t bakery_ticket) {
     else record["ticket"] = "bak-laptop";
     return record;
   };
+  json past_entries = json::array();
+  json past_parts = json::array();
   json doc = {{"tend_import", 1},
               {"about", "Tend demo: work, parts, services and contracts of Vos IT Services"}};
   doc["tax_categories"] = {{{"code", "NL21"}, {"name", "BTW hoog 21%"}, {"rate_percent", "21"}},
@@ -140,6 +142,45 @@ json demo_work_document(Instant now, int64_t bakery_ticket) {
     doc["tickets"].push_back(ticket("bak-laptop", "BAK-001", "Laptop slow and showing pop-ups", "P2", "In progress",
                                     created(3), kSanne));
   }
+  // Six months of closed break/fix work before this month, so the billing
+  // demo (cli/demo_billing.h) has time and parts to invoice every month.
+  struct PastJob {
+    const char* client;
+    const char* subject;
+    const char* work_type;
+    int minutes;
+    const char* sku;  // a part used, or nullptr
+    int day;          // of the month
+  };
+  const PastJob past_jobs[] = {
+      {"GAR-004", "Storing kassasysteem werkplaats", "onsite", 90, nullptr, 6},
+      {"BAK-001", "E-mail op telefoon werkt niet", "remote", 35, nullptr, 12},
+      {"FLO-006", "Pinautomaat geen verbinding", "onsite", 45, "CABLE-CAT6-5M", 17},
+      {"GAR-004", "Laptop monteur traag", "remote", 50, "RAM-16", 21}};
+  for (int m = 1; m <= 6; ++m) {
+    const CivilDate first = *parse_civil_date(d.month_start(-m));
+    for (size_t j = 0; j < std::size(past_jobs); ++j) {
+      if ((m + static_cast<int>(j)) % 3 == 0) continue;  // not every client every month
+      const PastJob& job = past_jobs[j];
+      const std::string day = format_civil_date(first + days(job.day - 1));
+      const std::string key = "past-" + std::to_string(m) + "-" + std::to_string(j);
+      const char* tech = j % 2 == 0 ? kSanne : kMo;
+      doc["tickets"].push_back({{"key", key},
+                                {"client", job.client},
+                                {"subject", job.subject},
+                                {"priority", "P3"},
+                                {"status", "Closed"},
+                                {"created_at", day + "T08:30:00Z"},
+                                {"assignee", tech},
+                                {"source", "phone"}});
+      past_entries.push_back(entry("", tech, job.work_type, day, job.minutes, job.subject));
+      past_entries.back()["ticket"] = key;
+      if (job.sku) {
+        past_parts.push_back(
+            {{"ticket", key}, {"sku", job.sku}, {"quantity", 1}, {"used_on", day}, {"status", "approved"}});
+      }
+    }
+  }
   doc["service_usages"] = {
       on_bakery({{"key", "bak-virus"}, {"sku", "SVC-VIRUS"}, {"performed_on", d.ago(2)}, {"status", "approved"}}),
       {{"key", "lev-setup"}, {"ticket", "lev-werkplek"}, {"sku", "SVC-SETUP"}, {"performed_on", d.ago(2)}}};
@@ -175,6 +216,8 @@ json demo_work_document(Instant now, int64_t bakery_ticket) {
       {{"ticket", "gar-netwerk"}, {"sku", "CABLE-CAT6-5M"}, {"quantity", 6}, {"used_on", d.ago(12)}, {"status", "approved"}},
       {{"ticket", "tdm-rontgen"}, {"sku", "RAM-16"}, {"quantity", 2}, {"used_on", d.ago(3)}},
       {{"ticket", "vda-vpn"}, {"sku", "AV-LIC"}, {"quantity", 3}, {"used_on", d.ago(8)}, {"status", "approved"}}};
+  for (auto& e : past_entries) doc["time_entries"].push_back(std::move(e));
+  for (auto& p : past_parts) doc["part_usages"].push_back(std::move(p));
   // entry() put an empty "ticket" on the bakery's entries; on_bakery set the
   // real one, so drop the empty key where ticket_id is used.
   for (auto& e : doc["time_entries"]) {

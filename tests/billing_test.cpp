@@ -11,6 +11,10 @@
 // issue date and number year are read from the server's answers.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+#include <set>
+
 #include "tests/support/tend_process.h"
 
 namespace tend::testing {
@@ -178,6 +182,71 @@ TEST(Billing, AMonthIsBilledIssuedPaidAndReportedThroughTheCliAndTheApi) {
   EXPECT_NE(shown.out.find("open 81.80"), std::string::npos) << shown.out;
   auto issue_again = o.tend({"invoice", "issue", std::to_string(invoice)}, token);
   EXPECT_EQ(issue_again.exit_code, 4);  // conflict
+}
+
+// The demo (./tend.sh demo) has six months of billing: every month billed,
+// issued on the first of the next month with gapless numbers that follow
+// the dates, paid in full, in part or not at all, one credit note; and
+// running the last month again bills nothing twice.
+TEST(Billing, TheDemoHasSixMonthsOfIssuedPaidPartlyPaidAndOverdueInvoices) {
+  TendServer server;
+  Http http(server.url());
+  auto seeded = run_tend({"demo", "seed", "--data", server.data_dir()});
+  ASSERT_EQ(seeded.exit_code, 0) << seeded.err;
+  EXPECT_NE(seeded.out.find("invoices over six months"), std::string::npos) << seeded.out;
+  const std::string admin = http.login(TendServer::kAdminEmail, TendServer::kAdminPassword);
+
+  json invoices = http.get("/api/v1/invoices?limit=200&sort=id", admin).json()["items"];
+  std::set<std::string> periods, statuses;
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> numbers_by_year;  // year: (number, date)
+  int credit_notes = 0;
+  for (const auto& i : invoices) {
+    ASSERT_NE(i["status"], "draft") << i.dump();
+    const std::string number = i["number"];
+    numbers_by_year[number.substr(0, 4)].emplace_back(number, i["issued_on"]);
+    if (i["kind"] == "credit_note") {
+      ++credit_notes;
+      continue;
+    }
+    periods.insert(i["period"].get<std::string>());
+    statuses.insert(i["status"].get<std::string>());
+  }
+  EXPECT_EQ(periods.size(), 6u);
+  EXPECT_EQ(credit_notes, 1);
+  for (const char* status : {"paid", "partly_paid", "sent"}) EXPECT_TRUE(statuses.count(status)) << status;
+  for (auto& [year, numbers] : numbers_by_year) {
+    std::sort(numbers.begin(), numbers.end());
+    for (size_t k = 0; k < numbers.size(); ++k) {
+      char expected[32];
+      std::snprintf(expected, sizeof expected, "%s-%06zu", year.c_str(), k + 1);
+      EXPECT_EQ(numbers[k].first, expected) << "gapless";
+      if (k > 0) {
+        EXPECT_LE(numbers[k - 1].second, numbers[k].second) << "numbers follow dates";
+      }
+    }
+  }
+  json ar = http.get("/api/v1/reports/ar", admin).json();
+  ASSERT_EQ(ar["totals"].size(), 1u) << ar.dump();
+  EXPECT_NE(ar["totals"][0]["total"], "0.00");
+  EXPECT_NE(ar["totals"][0]["buckets"]["1-30"], "0.00") << "last month's unpaid invoices are overdue";
+
+  const std::string last_period = *periods.rbegin();
+  auto rerun = run_tend({"billing", "run", "--data", server.data_dir(), "--period", last_period, "--json"});
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
+  EXPECT_EQ(json::parse(rerun.out)["drafts"], 0) << rerun.out;
+
+  // On a terminal (script(1) gives it one) the run draws a progress bar
+  // and still prints the same summary.
+  const std::string command = "script -qec '" + tend_binary() + " billing run --data " + server.data_dir() +
+                              " --period " + last_period + " --dry-run' /dev/null";
+  std::string shown;
+  if (FILE* pipe = ::popen(command.c_str(), "r")) {
+    char buffer[4096];
+    for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) shown.append(buffer, n);
+    EXPECT_EQ(::pclose(pipe), 0) << shown;
+  }
+  EXPECT_NE(shown.find("100%  8/8 clients"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("Dry run for " + last_period), std::string::npos) << shown;
 }
 
 }  // namespace
