@@ -162,8 +162,13 @@ class BillingService {
                                                      const nlohmann::json& body);
 
  private:
-  Result<BillingRunClient> run_client(const Principal& caller, ClientId client, const BillingPeriod& period,
-                                      const std::string& period_text, CivilDate billing_date, bool dry_run);
+  struct RunShared;
+  // Builds one client's draft inside the batch's transaction (the caller
+  // holds a savepoint around it). `keep`: whether what it wrote is to be
+  // kept (false for unchanged, dry runs and nothing written).
+  Result<BillingRunClient> bill_client(store::Transaction& tx, const RunShared& shared, const Principal& caller,
+                                       ClientId client, const BillingPeriod& period, const std::string& period_text,
+                                       bool dry_run, bool& keep);
   // Writes the refused attempt to the audit trail and returns the conflict.
   Error refuse_change(const Principal& caller, const store::InvoiceRecord& invoice, std::string_view attempt);
   AppContext context_;

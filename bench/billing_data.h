@@ -1,5 +1,5 @@
 // Generated billing data (bench/README.md, "Billing run"; the billing crash
-// test in tests/billing_crash_test.cpp): clients with contracts, devices,
+// test in tests/billing_crash_slow_test.cpp): clients with contracts, devices,
 // tickets and a month of approved, billable work, written through the
 // store's repositories in batches of clients per transaction — the rows the
 // app itself writes — and finished with refresh_client_rating per client,

@@ -243,23 +243,29 @@ Status InvoiceRepository::delete_draft(InvoiceId id) {
     return std::unexpected(Error::conflict("invoice " + std::to_string(id.value()) + " is not a draft"));
   }
   rows.reset();
-  constexpr const char* kLinesOf = "(SELECT id FROM invoice_lines WHERE invoice_id = ?)";
-  TEND_CHECK(sql_.execute(std::string("UPDATE block_ledger SET locked = 0 WHERE time_entry_id IN "
-                                      "(SELECT id FROM time_entries WHERE invoice_line_id IN ") +
-                              kLinesOf + ")",
-                          id.value()));
-  for (const char* table : {"time_entries", "part_usages", "service_usages"}) {
-    TEND_CHECK(sql_.execute(std::string("UPDATE ") + table +
+  // Through the lines' link columns (primary keys), not by scanning the
+  // items' invoice_line_id; the second condition keeps it exact.
+  TEND_CHECK(sql_.execute(
+      "UPDATE block_ledger SET locked = 0 WHERE time_entry_id IN "
+      "(SELECT time_entry_id FROM invoice_lines WHERE invoice_id = ? AND time_entry_id IS NOT NULL)",
+      id.value()));
+  static constexpr struct {
+    const char* table;
+    const char* link;
+  } kItems[] = {{"time_entries", "time_entry_id"}, {"part_usages", "part_usage_id"}, {"service_usages", "service_usage_id"}};
+  for (const auto& item : kItems) {
+    TEND_CHECK(sql_.execute(std::string("UPDATE ") + item.table +
                                 " SET status = 'approved', invoice_line_id = NULL, invoiced_at = NULL "
-                                "WHERE invoice_line_id IN " +
-                                kLinesOf,
-                            id.value()));
+                                "WHERE id IN (SELECT " +
+                                item.link + " FROM invoice_lines WHERE invoice_id = ? AND " + item.link +
+                                " IS NOT NULL) AND invoice_line_id IN (SELECT id FROM invoice_lines WHERE invoice_id = ?)",
+                            id.value(), id.value()));
   }
   TEND_CHECK(sql_.execute(
-      std::string(
-          "UPDATE hour_blocks SET invoice_line_id = NULL, invoiced_at = NULL WHERE invoice_line_id IN ") +
-          kLinesOf,
-      id.value()));
+      "UPDATE hour_blocks SET invoice_line_id = NULL, invoiced_at = NULL WHERE id IN "
+      "(SELECT hour_block_id FROM invoice_lines WHERE invoice_id = ? AND hour_block_id IS NOT NULL) "
+      "AND invoice_line_id IN (SELECT id FROM invoice_lines WHERE invoice_id = ?)",
+      id.value(), id.value()));
   TEND_CHECK(sql_.execute("DELETE FROM invoice_lines WHERE invoice_id = ?", id.value()));
   TEND_CHECK(sql_.execute("DELETE FROM invoices WHERE id = ?", id.value()));
   return {};
@@ -273,6 +279,48 @@ Result<std::set<std::string>> InvoiceRepository::billed_item_keys(ClientId clien
   std::set<std::string> out;
   while (TEND_TRY(rows->next())) out.insert(rows->text(0));
   return out;
+}
+
+Status InvoiceRepository::mark_billed(InvoiceId id, Instant at) {
+  auto rows = TEND_TRY(sql_.query("SELECT count(time_entry_id), count(part_usage_id), count(service_usage_id), "
+                                  "count(hour_block_id) FROM invoice_lines WHERE invoice_id = ?",
+                                  id.value()));
+  if (!TEND_TRY(rows->next())) return std::unexpected(Error::internal("invoice lines could not be counted"));
+  const int64_t expected[] = {rows->i64(0), rows->i64(1), rows->i64(2), rows->i64(3)};
+  rows.reset();
+  static constexpr struct {
+    const char* table;
+    const char* link;
+  } kItems[] = {{"time_entries", "time_entry_id"}, {"part_usages", "part_usage_id"}, {"service_usages", "service_usage_id"}};
+  for (size_t k = 0; k < std::size(kItems); ++k) {
+    if (expected[k] == 0) continue;
+    const std::string table = kItems[k].table;
+    const int64_t changed = TEND_TRY(sql_.execute(
+        "UPDATE " + table + " SET status = 'invoiced', invoice_line_id = l.id, invoiced_at = ?, updated_at = ? " +
+            "FROM invoice_lines l WHERE l.invoice_id = ? AND l." + kItems[k].link + " = " + table + ".id AND " + table +
+            ".status = 'approved' AND " + table + ".removed_at IS NULL",
+        to_unix_ms(at), to_unix_ms(at), id.value()));
+    if (changed != expected[k]) {
+      return std::unexpected(Error::conflict("invoice " + std::to_string(id.value()) + ": " +
+                                             std::to_string(expected[k] - changed) + " " + table +
+                                             " row(s) are not approved or are already invoiced"));
+    }
+  }
+  if (expected[0] > 0) {
+    TEND_CHECK(sql_.execute("UPDATE block_ledger SET locked = 1 WHERE time_entry_id IN "
+                            "(SELECT time_entry_id FROM invoice_lines WHERE invoice_id = ? AND time_entry_id IS NOT NULL)",
+                            id.value()));
+  }
+  if (expected[3] > 0) {
+    const int64_t changed = TEND_TRY(sql_.execute(
+        "UPDATE hour_blocks SET invoice_line_id = l.id, invoiced_at = ? FROM invoice_lines l "
+        "WHERE l.invoice_id = ? AND l.hour_block_id = hour_blocks.id AND hour_blocks.invoice_line_id IS NULL",
+        to_unix_ms(at), id.value()));
+    if (changed != expected[3]) {
+      return std::unexpected(Error::conflict("invoice " + std::to_string(id.value()) + ": a block is already invoiced"));
+    }
+  }
+  return {};
 }
 
 Result<Money> InvoiceRepository::credited(InvoiceId original, Currency currency) {
