@@ -95,6 +95,8 @@ class InvoiceRepository {
 
  private:
   Status load_lines(InvoiceRecord& invoice);
+  // Stores the lines of an inserted invoice; fills invoice.line_ids.
+  Status insert_lines(InvoiceRecord& invoice);
   Sql sql_;
 };
 
