@@ -1,7 +1,9 @@
 #include "app/billing_service.h"
 
 #include <algorithm>
+#include <chrono>
 #include <map>
+#include <set>
 
 #include "app/audit.h"
 #include "app/json_codec.h"
@@ -93,6 +95,12 @@ class TaxLookup {
     for (auto& c : TEND_TRY(tx.tax_categories().list())) out.categories_.emplace(c.id, std::move(c));
     return out;
   }
+  // The same categories for another treatment.
+  TaxLookup for_treatment(TaxTreatment treatment) const {
+    TaxLookup out = *this;
+    out.treatment_ = treatment;
+    return out;
+  }
   LineTax of(TaxCategoryId id) const {
     LineTax tax;
     auto found = categories_.find(id);
@@ -139,6 +147,25 @@ Result<Money> money_of(const json& value, Currency currency, const std::string& 
 
 // ---- the billing run ----------------------------------------------------------------------------------
 
+namespace {
+
+// A batch of clients shares one write transaction: it commits after this
+// many clients or once it has been open this long, whichever comes first
+// (bounded so that other writers never wait long for the single writer).
+constexpr size_t kBatchClients = 256;
+constexpr auto kBatchTime = std::chrono::milliseconds(200);
+
+}  // namespace
+
+// What every client of a batch uses, read once in the batch's transaction.
+struct BillingService::RunShared {
+  std::string zone;
+  int provider_terms = 14;
+  TaxLookup taxes;
+  TaxCategoryId fee_tax_category;
+  Instant devices_counted_before{};  // the end of the billing date in the provider's zone
+};
+
 Result<BillingRunResult> BillingService::run(const Principal& caller, const BillingRunRequest& request) {
   BillingRunResult result;
   result.period = TEND_TRY(BillingPeriod::parse(request.period));
@@ -180,31 +207,66 @@ Result<BillingRunResult> BillingService::run(const Principal& caller, const Bill
     std::sort(clients.begin(), clients.end());
     return {};
   }));
-  for (ClientId client : clients) {
-    auto done =
-        run_client(caller, client, result.period, result.period_text, result.billing_date, request.dry_run);
-    if (done) {
-      result.clients.push_back(std::move(*done));
-      continue;
+
+  size_t next = 0;
+  while (next < clients.size()) {
+    Transaction tx = TEND_TRY(context_.store.write());
+    store::Sql sql(tx.connection());
+    RunShared shared;
+    shared.zone = provider_zone(tx);
+    if (auto provider = tx.provider().get()) shared.provider_terms = provider->payment_terms_days;
+    shared.taxes = TEND_TRY(TaxLookup::load(tx, TaxTreatment::standard));
+    shared.fee_tax_category = TEND_TRY(tx.billing_settings().get()).fee_tax_category_id;
+    shared.devices_counted_before =
+        TEND_TRY(start_of_day(result.billing_date + std::chrono::days(1), shared.zone));
+    const auto opened = std::chrono::steady_clock::now();
+    const size_t first = result.clients.size();
+    while (next < clients.size() && result.clients.size() - first < kBatchClients &&
+           (result.clients.size() == first || std::chrono::steady_clock::now() - opened < kBatchTime)) {
+      const ClientId client = clients[next++];
+      // Each client is whole or absent: its savepoint is released only when
+      // its draft was built completely (and something is to be kept).
+      TEND_CHECK(sql.execute("SAVEPOINT billing_client"));
+      bool keep = false;
+      auto done = bill_client(tx, shared, caller, client, result.period, result.period_text, request.dry_run, keep);
+      if (!done || !keep) TEND_CHECK(sql.execute("ROLLBACK TO billing_client"));
+      TEND_CHECK(sql.execute("RELEASE billing_client"));
+      if (done) {
+        result.clients.push_back(std::move(*done));
+        continue;
+      }
+      BillingRunClient failed;
+      failed.client_id = client;
+      failed.outcome = "failed";
+      failed.error = done.error();
+      if (auto c = tx.clients().get(client)) failed.client_name = c->name;
+      result.clients.push_back(std::move(failed));
     }
-    BillingRunClient failed;
-    failed.client_id = client;
-    failed.outcome = "failed";
-    failed.error = done.error();
-    if (auto read = context_.store.read()) {
-      if (auto c = read->clients().get(client)) failed.client_name = c->name;
+    if (request.dry_run) continue;  // the transaction rolls back
+    auto committed = tx.commit();
+    if (!committed) {
+      // Nothing of this batch was written: its clients failed.
+      for (size_t i = first; i < result.clients.size(); ++i) {
+        BillingRunClient& c = result.clients[i];
+        if (c.outcome == "unchanged" || c.outcome == "failed" ||
+            (c.outcome == "nothing_to_bill" && c.replaced.empty())) {
+          continue;
+        }
+        c.outcome = "failed";
+        c.invoice.reset();
+        c.replaced.clear();
+        c.error = committed.error();
+      }
     }
-    result.clients.push_back(std::move(failed));
   }
   return result;
 }
 
-Result<BillingRunClient> BillingService::run_client(const Principal& caller, ClientId client_id,
-                                                    const BillingPeriod& period,
-                                                    const std::string& period_text, CivilDate billing_date,
-                                                    bool dry_run) {
+Result<BillingRunClient> BillingService::bill_client(Transaction& tx, const RunShared& shared,
+                                                     const Principal& caller, ClientId client_id,
+                                                     const BillingPeriod& period, const std::string& period_text,
+                                                     bool dry_run, bool& keep) {
   const Instant now = context_.clock.now();
-  Transaction tx = TEND_TRY(context_.store.write());
   BillingRunClient out;
   out.client_id = client_id;
   const Client client = TEND_TRY(tx.clients().get(client_id));
@@ -218,23 +280,24 @@ Result<BillingRunClient> BillingService::run_client(const Principal& caller, Cli
     TEND_CHECK(tx.invoices().delete_draft(id));
     out.replaced.push_back(id);
   }
-  TEND_CHECK(refresh_client_rating(tx, client_id, caller, now));
+  std::vector<Contract> contracts = TEND_TRY(tx.contracts().for_client(client_id));
+  // In arrears: the client's open work rated once (this also refreshes the
+  // stored rating, as every change to work does).
+  const WorkCharges charges =
+      TEND_TRY(refresh_and_charge_open_work(tx, client_id, contracts, caller, now, period.last_day));
   const std::set<std::string> billed = TEND_TRY(tx.invoices().billed_item_keys(client_id));
   const store::ClientBilling client_billing = TEND_TRY(tx.billing_settings().client(client_id));
-  const TaxLookup taxes = TEND_TRY(TaxLookup::load(tx, client_billing.tax_treatment));
-  const LineTax fee_tax = taxes.of(TEND_TRY(tx.billing_settings().get()).fee_tax_category_id);
+  const TaxLookup taxes = shared.taxes.for_treatment(client_billing.tax_treatment);
+  const LineTax fee_tax = taxes.of(shared.fee_tax_category);
 
   std::vector<InvoiceLine> lines;
   // In advance: managed fees per calendar month, block purchases.
   std::optional<DeviceCounts> devices;
-  for (const Contract& contract : TEND_TRY(tx.contracts().for_client(client_id))) {
+  for (const Contract& contract : contracts) {
     if (contract.kind == ContractKind::managed) {
       for (auto month : period.months()) {
         if (billed.count(contract_fee_key(contract.id, month))) continue;
-        if (!devices) {
-          Instant end_of_day = TEND_TRY(start_of_day(billing_date + std::chrono::days(1), provider_zone(tx)));
-          devices = TEND_TRY(tx.contracts().device_counts(client_id, end_of_day));
-        }
+        if (!devices) devices = TEND_TRY(tx.contracts().device_counts(client_id, shared.devices_counted_before));
         for (auto& line : TEND_TRY(recurring_fee_lines(contract, month, *devices, fee_tax))) {
           lines.push_back(std::move(line));
         }
@@ -246,14 +309,13 @@ Result<BillingRunClient> BillingService::run_client(const Principal& caller, Cli
       }
     }
   }
-  // In arrears: approved work up to the period's last day, as rated.
-  const WorkCharges charges = TEND_TRY(client_charges(tx, client_id, kEarliest, period.last_day));
+  // Approved work up to the period's last day, as rated.
   std::map<TicketId, std::string> labels;
   auto label_of = [&](TicketId id) -> Result<std::string> {
     auto found = labels.find(id);
     if (found != labels.end()) return found->second;
-    Ticket ticket = TEND_TRY(tx.tickets().get(id));
-    return labels.emplace(id, "#" + std::to_string(ticket.number) + " " + ticket.subject).first->second;
+    auto [number, subject] = TEND_TRY(tx.tickets().number_and_subject(id));
+    return labels.emplace(id, "#" + std::to_string(number) + " " + subject).first->second;
   };
   for (const auto& c : charges.time) {
     if (c.entry.status != WorkStatus::approved || billed.count(billable_key(c.entry.id))) continue;
@@ -289,14 +351,14 @@ Result<BillingRunClient> BillingService::run_client(const Principal& caller, Cli
 
   if (lines.empty()) {
     out.outcome = "nothing_to_bill";
-    if (!dry_run && !old.empty()) TEND_CHECK(tx.commit());
+    keep = !dry_run && !old.empty();
     return out;
   }
   InvoiceRecord invoice;
   invoice.client_id = client_id;
   invoice.client_name = client.name;
   invoice.currency = currency;
-  invoice.payment_terms_days = TEND_TRY(payment_terms(tx, client_id));
+  invoice.payment_terms_days = client_billing.payment_terms_days.value_or(shared.provider_terms);
   invoice.period = period_text;
   invoice.period_from = period.first_day;
   invoice.period_to = period.last_day;
@@ -306,40 +368,15 @@ Result<BillingRunClient> BillingService::run_client(const Principal& caller, Cli
   invoice.totals = TEND_TRY(price_invoice(currency, invoice.lines));
 
   if (old.size() == 1 && old[0].lines == invoice.lines) {
-    // Nothing changed: keep the draft as it is (the transaction rolls back).
+    // Nothing changed: keep the draft as it is (the savepoint rolls back).
     out.outcome = "unchanged";
     out.replaced.clear();
     out.invoice = std::move(old[0]);
     return out;
   }
   TEND_CHECK(tx.invoices().insert(invoice));
-  for (size_t i = 0; i < invoice.lines.size(); ++i) {
-    const InvoiceLine& line = invoice.lines[i];
-    if (line.item_key.empty()) continue;
-    auto key = TEND_TRY(BillableItemKey::parse(line.item_key));
-    const int64_t line_id = invoice.line_ids[i];
-    switch (key.kind) {
-      case BillableKind::time_entry: {
-        const TimeEntryId ids[] = {TimeEntryId(key.id)};
-        TEND_CHECK(tx.time_entries().mark_invoiced(ids, line_id, now));
-        break;
-      }
-      case BillableKind::part_usage: {
-        const PartUsageId ids[] = {PartUsageId(key.id)};
-        TEND_CHECK(tx.part_usages().mark_invoiced(ids, line_id, now));
-        break;
-      }
-      case BillableKind::service_usage: {
-        const ServiceUsageId ids[] = {ServiceUsageId(key.id)};
-        TEND_CHECK(tx.service_usages().mark_invoiced(ids, line_id, now));
-        break;
-      }
-      case BillableKind::block_purchase:
-        TEND_CHECK(tx.contracts().mark_block_invoiced(HourBlockId(key.id), line_id, now));
-        break;
-      case BillableKind::contract_fee: break;  // the key on the line is the record
-    }
-  }
+  // Time entries, part and service usages invoiced, blocks with their line.
+  TEND_CHECK(tx.invoices().mark_billed(invoice.id, now));
   json replaced = json::array();
   for (InvoiceId id : out.replaced) replaced.push_back(id.value());
   TEND_CHECK(
@@ -354,7 +391,7 @@ Result<BillingRunClient> BillingService::run_client(const Principal& caller, Cli
     invoice.id = InvoiceId();
     invoice.line_ids.clear();
   } else {
-    TEND_CHECK(tx.commit());
+    keep = true;
   }
   out.invoice = std::move(invoice);
   return out;

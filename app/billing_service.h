@@ -5,12 +5,16 @@
 // says what this layer adds.
 //
 // Rules kept here:
-// * A run bills each client in ONE write transaction: it deletes the
-//   client's draft of the same period (releasing what it billed), rates the
-//   client's work (app/work_rating.h), builds the draft from core/billing.h
-//   and marks what it billed (time entries, part and service usages as
-//   invoiced, block purchases with their line). A crash rolls back the whole
-//   client. Items already on another invoice (an issued one, or a draft of
+// * A run bills each client under its own savepoint inside a batch's write
+//   transaction (a batch: up to 256 clients or 200 ms, then it commits): it
+//   deletes the client's draft of the same period (releasing what it
+//   billed), rates the client's work (app/work_rating.h), builds the draft
+//   from core/billing.h and marks what it billed (time entries, part and
+//   service usages as invoiced, block purchases with their line). The
+//   savepoint is released only when the draft is complete, and a failing
+//   client is rolled back to it alone. A crash rolls back the whole open
+//   batch: each client's draft is whole or absent, and a second run finds
+//   the committed ones unchanged. Items already on another invoice (an issued one, or a draft of
 //   another period) are skipped: their item keys are looked up, and the
 //   UNIQUE line_key index is the backstop. When the new draft has exactly
 //   the lines of the old one, nothing is written ("unchanged").
@@ -120,7 +124,10 @@ class BillingService {
 
   // The billing run (see file comment). invalid_input for a bad period;
   // not_found for an unknown client. A client whose items cannot be billed
-  // (unpriced work) is reported as failed and the others go on.
+  // (unpriced work) is reported as failed and the others go on; when a
+  // batch cannot commit, its clients are reported as failed. An error of
+  // the database itself (a savepoint that cannot be rolled back) ends the
+  // run with that error; the batches committed before stay.
   Result<BillingRunResult> run(const Principal& caller, const BillingRunRequest& request);
 
   Result<Page<store::InvoiceRecord>> list(const Principal& caller, store::InvoiceFilter filter,
@@ -169,8 +176,13 @@ class BillingService {
                                                      const nlohmann::json& body);
 
  private:
-  Result<BillingRunClient> run_client(const Principal& caller, ClientId client, const BillingPeriod& period,
-                                      const std::string& period_text, CivilDate billing_date, bool dry_run);
+  struct RunShared;
+  // Builds one client's draft inside the batch's transaction (the caller
+  // holds a savepoint around it). `keep`: whether what it wrote is to be
+  // kept (false for unchanged, dry runs and nothing written).
+  Result<BillingRunClient> bill_client(store::Transaction& tx, const RunShared& shared, const Principal& caller,
+                                       ClientId client, const BillingPeriod& period, const std::string& period_text,
+                                       bool dry_run, bool& keep);
   // Writes the refused attempt to the audit trail and returns the conflict.
   Error refuse_change(const Principal& caller, const store::InvoiceRecord& invoice, std::string_view attempt);
   AppContext context_;

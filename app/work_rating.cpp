@@ -1,6 +1,9 @@
 #include "app/work_rating.h"
 
+#include <algorithm>
 #include <map>
+#include <optional>
+#include <tuple>
 #include <set>
 
 #include "app/audit.h"
@@ -22,6 +25,7 @@ struct RatingData {
   std::vector<RatingWorkType> work_types;
   std::map<WorkTypeId, WorkType> work_type_records;
   std::vector<BlockLedgerRow> locked_rows;
+  std::map<ContractId, std::vector<BlockLedgerRow>> unlocked_rows;  // as stored, per contract
 
   ClientRatingInput input() const {
     ClientRatingInput in;
@@ -34,11 +38,13 @@ struct RatingData {
   }
 };
 
-Result<RatingData> load_rating_data(Transaction& tx, ClientId client_id) {
+// `contracts`: the client's contracts when the caller has them already.
+Result<RatingData> load_rating_data(Transaction& tx, ClientId client_id,
+                                    std::optional<std::vector<Contract>> contracts = std::nullopt) {
   RatingData data;
   data.client = TEND_TRY(tx.clients().get(client_id));
   if (auto provider = tx.provider().get()) data.cost_currency = provider->currency;
-  data.contracts = TEND_TRY(tx.contracts().for_client(client_id));
+  data.contracts = contracts ? std::move(*contracts) : TEND_TRY(tx.contracts().for_client(client_id));
   data.client_rates = TEND_TRY(tx.rates().client_rates(client_id));
   for (auto& type : TEND_TRY(tx.work_types().list())) {
     data.work_types.push_back({type.id, type.name, type.hourly_rate,
@@ -50,6 +56,7 @@ Result<RatingData> load_rating_data(Transaction& tx, ClientId client_id) {
     if (contract.kind != ContractKind::block_hours) continue;
     for (const auto& row : TEND_TRY(tx.contracts().ledger(contract.id))) {
       if (row.locked) data.locked_rows.push_back(row);
+      else data.unlocked_rows[contract.id].push_back(row);
     }
   }
   return data;
@@ -89,7 +96,8 @@ void add_same_currency(Money& total, const Money& amount) {
 template <class Wanted>
 Result<WorkCharges> charges_of(Transaction& tx, const RatingData& data, const std::vector<TimeEntry>& entries,
                                Wanted wanted, const std::vector<PartUsage>& parts,
-                               const std::vector<ServiceUsage>& services) {
+                               const std::vector<ServiceUsage>& services, bool with_explanations = true,
+                               const ClientRating* rated = nullptr) {
   WorkCharges out;
   out.client_id = data.client.id;
   out.currency = data.client.currency;
@@ -99,7 +107,7 @@ Result<WorkCharges> charges_of(Transaction& tx, const RatingData& data, const st
   std::vector<RatingEntry> rating_entries;
   rating_entries.reserve(entries.size());
   for (const auto& e : entries) rating_entries.push_back(rating_entry(e));
-  ClientRating rating = rate_client_work(input, rating_entries);
+  const ClientRating rating = rated ? *rated : rate_client_work(input, rating_entries);
   ExplainContext context{input};
   for (size_t i = 0; i < entries.size(); ++i) {
     if (!wanted(entries[i])) continue;
@@ -113,7 +121,7 @@ Result<WorkCharges> charges_of(Transaction& tx, const RatingData& data, const st
     }
     c.contract_name = contract_name(data, c.charge.contract);
     c.cost = labour_cost(entries[i].actual_minutes, entries[i].cost_rate);
-    c.explanation = explain(context, c.charge, rating_entries[i]);
+    if (with_explanations) c.explanation = explain(context, c.charge, rating_entries[i]);
     out.charged_total += c.charge.amount;
     add_same_currency(out.cost_total, c.cost);
     out.time.push_back(std::move(c));
@@ -127,7 +135,7 @@ Result<WorkCharges> charges_of(Transaction& tx, const RatingData& data, const st
   auto add_item = [&](std::vector<ItemUseCharge>& into, ItemUseCharge c, const ItemUse& use) {
     c.charge = rate_item(input, use);
     c.contract_name = contract_name(data, c.charge.contract);
-    c.explanation = explain(context, c.charge, use);
+    if (with_explanations) c.explanation = explain(context, c.charge, use);
     out.charged_total += c.charge.amount;
     add_same_currency(out.cost_total, c.cost);
     into.push_back(std::move(c));
@@ -208,14 +216,19 @@ Result<WorkCharges> client_charges(Transaction& tx, ClientId client, CivilDate f
       tx, data, entries, [&](const TimeEntry& e) { return from <= e.work_date && e.work_date <= to; }, parts, services);
 }
 
-Status refresh_client_rating(Transaction& tx, ClientId client, const Principal& actor, Instant now) {
-  RatingData data = TEND_TRY(load_rating_data(tx, client));
-  std::vector<TimeEntry> entries = TEND_TRY(open_entries_and(tx, client, {}));
-  std::vector<RatingEntry> rating_entries;
-  rating_entries.reserve(entries.size());
-  for (const auto& e : entries) rating_entries.push_back(rating_entry(e));
-  const ClientRatingInput input = data.input();
-  ClientRating rating = rate_client_work(input, rating_entries);
+namespace {
+
+// The order-free identity of a ledger row (its id and position do not matter).
+auto ledger_key(const BlockLedgerRow& r) {
+  return std::make_tuple(static_cast<int>(r.kind), r.block_id.value(), r.time_entry_id.value(), r.other_block_id.value(),
+                         r.on, r.minutes);
+}
+
+// Stores what `rating` of the client's open `entries` says: billable minutes,
+// ledgers (rewritten only when they differ from the stored rows) and block
+// warnings.
+Status store_rating(Transaction& tx, const RatingData& data, ClientId client, const std::vector<TimeEntry>& entries,
+                    const ClientRating& rating, const Principal& actor, Instant now) {
   for (size_t i = 0; i < entries.size(); ++i) {
     if (rating.time[i].billable_minutes != entries[i].billable_minutes) {
       TEND_CHECK(tx.time_entries().set_billable_minutes(entries[i].id, rating.time[i].billable_minutes));
@@ -238,7 +251,17 @@ Status refresh_client_rating(Transaction& tx, ClientId client, const Principal& 
       idle = allocate_blocks(contract, {}, locked);
       allocation = &idle;
     }
-    TEND_CHECK(tx.contracts().replace_ledger(contract.id, allocation->rows));
+    std::vector<decltype(ledger_key(BlockLedgerRow{}))> computed, stored;
+    for (const auto& row : allocation->rows) {
+      if (!row.locked) computed.push_back(ledger_key(row));
+    }
+    auto found = data.unlocked_rows.find(contract.id);
+    if (found != data.unlocked_rows.end()) {
+      for (const auto& row : found->second) stored.push_back(ledger_key(row));
+    }
+    std::sort(computed.begin(), computed.end());
+    std::sort(stored.begin(), stored.end());
+    if (computed != stored) TEND_CHECK(tx.contracts().replace_ledger(contract.id, allocation->rows));
     for (const auto& balance : allocation->balances) {
       const int level = block_warning_level(balance);
       const HourBlock* block = nullptr;
@@ -262,6 +285,34 @@ Status refresh_client_rating(Transaction& tx, ClientId client, const Principal& 
     }
   }
   return {};
+}
+
+}  // namespace
+
+Status refresh_client_rating(Transaction& tx, ClientId client, const Principal& actor, Instant now) {
+  RatingData data = TEND_TRY(load_rating_data(tx, client));
+  std::vector<TimeEntry> entries = TEND_TRY(open_entries_and(tx, client, {}));
+  std::vector<RatingEntry> rating_entries;
+  rating_entries.reserve(entries.size());
+  for (const auto& e : entries) rating_entries.push_back(rating_entry(e));
+  const ClientRating rating = rate_client_work(data.input(), rating_entries);
+  return store_rating(tx, data, client, entries, rating, actor, now);
+}
+
+Result<WorkCharges> refresh_and_charge_open_work(Transaction& tx, ClientId client, std::vector<Contract> contracts,
+                                                 const Principal& actor, Instant now, CivilDate to) {
+  RatingData data = TEND_TRY(load_rating_data(tx, client, std::move(contracts)));
+  std::vector<TimeEntry> entries = TEND_TRY(open_entries_and(tx, client, {}));
+  std::vector<RatingEntry> rating_entries;
+  rating_entries.reserve(entries.size());
+  for (const auto& e : entries) rating_entries.push_back(rating_entry(e));
+  const ClientRating rating = rate_client_work(data.input(), rating_entries);
+  TEND_CHECK(store_rating(tx, data, client, entries, rating, actor, now));
+  auto parts = TEND_TRY(tx.part_usages().for_client(client, kEarliest, to));
+  auto services = TEND_TRY(tx.service_usages().for_client(client, kEarliest, to));
+  return charges_of(
+      tx, data, entries, [&](const TimeEntry& e) { return e.work_date <= to; }, parts, services,
+      /*with_explanations=*/false, &rating);
 }
 
 Result<std::vector<BlockBalance>> block_balances(Transaction& tx, const Contract& contract) {

@@ -35,6 +35,18 @@ Result<WorkCharges> client_charges(store::Transaction& tx, ClientId client, Civi
 // client's time entries or contracts, inside the same transaction.
 Status refresh_client_rating(store::Transaction& tx, ClientId client, const Principal& actor, Instant now);
 
+// For the billing run: refresh_client_rating and then the charges of the
+// client's work that is not invoiced, from one load and one rating of that
+// work (client_charges loads and rates it again, with explanations). Items:
+// open time entries dated up to `to`, parts and services dated up to `to`
+// (invoiced ones included, as client_charges; the caller skips what is not
+// approved). No explanations. `contracts` are the client's contracts as
+// ContractRepository::for_client returns them. A ledger that already holds
+// what the rating computes is not rewritten.
+Result<WorkCharges> refresh_and_charge_open_work(store::Transaction& tx, ClientId client,
+                                                 std::vector<Contract> contracts, const Principal& actor,
+                                                 Instant now, CivilDate to);
+
 // The balances of a block-hours contract after all the client's work (the
 // ledger stored by the last refresh, replayed).
 Result<std::vector<BlockBalance>> block_balances(store::Transaction& tx, const Contract& contract);

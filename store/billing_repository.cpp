@@ -1,5 +1,7 @@
 #include "store/billing_repository.h"
 
+#include <map>
+
 #include "core/billing.h"
 #include "store/work_rows.h"
 
@@ -112,25 +114,94 @@ Result<InvoiceId> InvoiceRepository::insert(InvoiceRecord& i) {
       opt_date(i.period_from), opt_date(i.period_to), i.totals.net.minor_units(), i.totals.tax.minor_units(),
       i.totals.total.minor_units(), i.notes, opt_ms(i.issued_at), opt_ms(i.sent_at), i.created_by,
       to_unix_ms(i.created_at), to_unix_ms(i.updated_at))));
-  i.line_ids.clear();
-  int64_t position = 0;
-  for (const auto& l : i.lines) {
-    LineLinks links = links_of(l);
-    i.line_ids.push_back(TEND_TRY(sql_.scalar(
-        "INSERT INTO invoice_lines (invoice_id, position, kind, description, quantity_num, quantity_den, "
-        "unit, "
-        "unit_price, factor_num, factor_den, amount, tax_category_id, tax_code, tax_rate, tax_amount, "
-        "item_key, "
-        "line_key, service_from, service_to, time_entry_id, part_usage_id, service_usage_id, contract_id, "
-        "hour_block_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "RETURNING id",
-        i.id, ++position, to_string(l.kind), l.description, l.quantity.numerator, l.quantity.denominator,
-        l.unit, l.unit_price.minor_units(), l.factor.numerator, l.factor.denominator, l.amount.minor_units(),
-        l.tax.category, l.tax.code, rate_text(l.tax.rate_percent), l.tax_amount.minor_units(), l.item_key,
-        l.line_key, opt_date(l.service_from), opt_date(l.service_to), links.time_entry, links.part_usage,
-        links.service_usage, links.contract, links.hour_block)));
-  }
+  TEND_CHECK(insert_lines(i));
   return i.id;
+}
+
+namespace {
+
+constexpr int kLineColumns = 24;
+constexpr const char* kLineInsert =
+    "INSERT INTO invoice_lines (invoice_id, position, kind, description, quantity_num, quantity_den, unit, "
+    "unit_price, factor_num, factor_den, amount, tax_category_id, tax_code, tax_rate, tax_amount, item_key, "
+    "line_key, service_from, service_to, time_entry_id, part_usage_id, service_usage_id, contract_id, "
+    "hour_block_id) VALUES ";
+
+// The INSERT of `rows` lines in one statement (built once per size).
+const std::string& line_insert(size_t rows) {
+  static const std::string one = [] {
+    std::string s = kLineInsert;
+    s += "(?";
+    for (int c = 1; c < kLineColumns; ++c) s += ", ?";
+    return s + ")";
+  }();
+  thread_local std::map<size_t, std::string> many;
+  auto found = many.find(rows);
+  if (found != many.end()) return found->second;
+  std::string tuple = one.substr(std::string_view(kLineInsert).size());
+  std::string s = kLineInsert + tuple;
+  for (size_t r = 1; r < rows; ++r) s += ", " + tuple;
+  return many.emplace(rows, std::move(s)).first->second;
+}
+
+}  // namespace
+
+Status InvoiceRepository::insert_lines(InvoiceRecord& i) {
+  // Lines go in chunks of up to 64 rows per statement (fewer statements to
+  // run; the ids are read back by position afterwards).
+  constexpr size_t kChunk = 64;
+  struct Owned {
+    std::string rate;
+    std::optional<std::string> from, to;
+  };
+  std::vector<Owned> owned(i.lines.size());
+  std::vector<SqlValue> params;
+  params.reserve(std::min(kChunk, i.lines.size()) * kLineColumns);
+  for (size_t start = 0; start < i.lines.size(); start += kChunk) {
+    const size_t rows = std::min(kChunk, i.lines.size() - start);
+    params.clear();
+    for (size_t k = start; k < start + rows; ++k) {
+      const InvoiceLine& l = i.lines[k];
+      const LineLinks links = links_of(l);
+      Owned& o = owned[k];
+      o.rate = rate_text(l.tax.rate_percent);
+      o.from = opt_date(l.service_from);
+      o.to = opt_date(l.service_to);
+      const SqlValue row[kLineColumns] = {
+          Sql::to_value(i.id),
+          Sql::to_value(static_cast<int64_t>(k + 1)),
+          Sql::to_value(to_string(l.kind)),
+          Sql::to_value(l.description),
+          Sql::to_value(l.quantity.numerator),
+          Sql::to_value(l.quantity.denominator),
+          Sql::to_value(l.unit),
+          Sql::to_value(l.unit_price.minor_units()),
+          Sql::to_value(l.factor.numerator),
+          Sql::to_value(l.factor.denominator),
+          Sql::to_value(l.amount.minor_units()),
+          Sql::to_value(l.tax.category),
+          Sql::to_value(l.tax.code),
+          Sql::to_value(o.rate),
+          Sql::to_value(l.tax_amount.minor_units()),
+          Sql::to_value(l.item_key),
+          Sql::to_value(l.line_key),
+          Sql::to_value(o.from),
+          Sql::to_value(o.to),
+          Sql::to_value(links.time_entry),
+          Sql::to_value(links.part_usage),
+          Sql::to_value(links.service_usage),
+          Sql::to_value(links.contract),
+          Sql::to_value(links.hour_block)};
+      params.insert(params.end(), std::begin(row), std::end(row));
+    }
+    TEND_CHECK(sql_.connection().execute(line_insert(rows), params));
+  }
+  i.line_ids.clear();
+  i.line_ids.reserve(i.lines.size());
+  auto rows = TEND_TRY(sql_.query("SELECT id FROM invoice_lines WHERE invoice_id = ? ORDER BY position", i.id.value()));
+  while (TEND_TRY(rows->next())) i.line_ids.push_back(rows->i64(0));
+  if (i.line_ids.size() != i.lines.size()) return std::unexpected(Error::internal("invoice lines were not all stored"));
+  return {};
 }
 
 Status InvoiceRepository::load_lines(InvoiceRecord& i) {
@@ -250,23 +321,29 @@ Status InvoiceRepository::delete_draft(InvoiceId id) {
     return std::unexpected(Error::conflict("invoice " + std::to_string(id.value()) + " is not a draft"));
   }
   rows.reset();
-  constexpr const char* kLinesOf = "(SELECT id FROM invoice_lines WHERE invoice_id = ?)";
-  TEND_CHECK(sql_.execute(std::string("UPDATE block_ledger SET locked = 0 WHERE time_entry_id IN "
-                                      "(SELECT id FROM time_entries WHERE invoice_line_id IN ") +
-                              kLinesOf + ")",
-                          id.value()));
-  for (const char* table : {"time_entries", "part_usages", "service_usages"}) {
-    TEND_CHECK(sql_.execute(std::string("UPDATE ") + table +
+  // Through the lines' link columns (primary keys), not by scanning the
+  // items' invoice_line_id; the second condition keeps it exact.
+  TEND_CHECK(sql_.execute(
+      "UPDATE block_ledger SET locked = 0 WHERE time_entry_id IN "
+      "(SELECT time_entry_id FROM invoice_lines WHERE invoice_id = ? AND time_entry_id IS NOT NULL)",
+      id.value()));
+  static constexpr struct {
+    const char* table;
+    const char* link;
+  } kItems[] = {{"time_entries", "time_entry_id"}, {"part_usages", "part_usage_id"}, {"service_usages", "service_usage_id"}};
+  for (const auto& item : kItems) {
+    TEND_CHECK(sql_.execute(std::string("UPDATE ") + item.table +
                                 " SET status = 'approved', invoice_line_id = NULL, invoiced_at = NULL "
-                                "WHERE invoice_line_id IN " +
-                                kLinesOf,
-                            id.value()));
+                                "WHERE id IN (SELECT " +
+                                item.link + " FROM invoice_lines WHERE invoice_id = ? AND " + item.link +
+                                " IS NOT NULL) AND invoice_line_id IN (SELECT id FROM invoice_lines WHERE invoice_id = ?)",
+                            id.value(), id.value()));
   }
   TEND_CHECK(sql_.execute(
-      std::string(
-          "UPDATE hour_blocks SET invoice_line_id = NULL, invoiced_at = NULL WHERE invoice_line_id IN ") +
-          kLinesOf,
-      id.value()));
+      "UPDATE hour_blocks SET invoice_line_id = NULL, invoiced_at = NULL WHERE id IN "
+      "(SELECT hour_block_id FROM invoice_lines WHERE invoice_id = ? AND hour_block_id IS NOT NULL) "
+      "AND invoice_line_id IN (SELECT id FROM invoice_lines WHERE invoice_id = ?)",
+      id.value(), id.value()));
   TEND_CHECK(sql_.execute("DELETE FROM invoice_lines WHERE invoice_id = ?", id.value()));
   TEND_CHECK(sql_.execute("DELETE FROM invoices WHERE id = ?", id.value()));
   return {};
@@ -280,6 +357,48 @@ Result<std::set<std::string>> InvoiceRepository::billed_item_keys(ClientId clien
   std::set<std::string> out;
   while (TEND_TRY(rows->next())) out.insert(rows->text(0));
   return out;
+}
+
+Status InvoiceRepository::mark_billed(InvoiceId id, Instant at) {
+  auto rows = TEND_TRY(sql_.query("SELECT count(time_entry_id), count(part_usage_id), count(service_usage_id), "
+                                  "count(hour_block_id) FROM invoice_lines WHERE invoice_id = ?",
+                                  id.value()));
+  if (!TEND_TRY(rows->next())) return std::unexpected(Error::internal("invoice lines could not be counted"));
+  const int64_t expected[] = {rows->i64(0), rows->i64(1), rows->i64(2), rows->i64(3)};
+  rows.reset();
+  static constexpr struct {
+    const char* table;
+    const char* link;
+  } kItems[] = {{"time_entries", "time_entry_id"}, {"part_usages", "part_usage_id"}, {"service_usages", "service_usage_id"}};
+  for (size_t k = 0; k < std::size(kItems); ++k) {
+    if (expected[k] == 0) continue;
+    const std::string table = kItems[k].table;
+    const int64_t changed = TEND_TRY(sql_.execute(
+        "UPDATE " + table + " SET status = 'invoiced', invoice_line_id = l.id, invoiced_at = ?, updated_at = ? " +
+            "FROM invoice_lines l WHERE l.invoice_id = ? AND l." + kItems[k].link + " = " + table + ".id AND " + table +
+            ".status = 'approved' AND " + table + ".removed_at IS NULL",
+        to_unix_ms(at), to_unix_ms(at), id.value()));
+    if (changed != expected[k]) {
+      return std::unexpected(Error::conflict("invoice " + std::to_string(id.value()) + ": " +
+                                             std::to_string(expected[k] - changed) + " " + table +
+                                             " row(s) are not approved or are already invoiced"));
+    }
+  }
+  if (expected[0] > 0) {
+    TEND_CHECK(sql_.execute("UPDATE block_ledger SET locked = 1 WHERE time_entry_id IN "
+                            "(SELECT time_entry_id FROM invoice_lines WHERE invoice_id = ? AND time_entry_id IS NOT NULL)",
+                            id.value()));
+  }
+  if (expected[3] > 0) {
+    const int64_t changed = TEND_TRY(sql_.execute(
+        "UPDATE hour_blocks SET invoice_line_id = l.id, invoiced_at = ? FROM invoice_lines l "
+        "WHERE l.invoice_id = ? AND l.hour_block_id = hour_blocks.id AND hour_blocks.invoice_line_id IS NULL",
+        to_unix_ms(at), id.value()));
+    if (changed != expected[3]) {
+      return std::unexpected(Error::conflict("invoice " + std::to_string(id.value()) + ": a block is already invoiced"));
+    }
+  }
+  return {};
 }
 
 Result<Money> InvoiceRepository::credited(InvoiceId original, Currency currency) {

@@ -74,6 +74,13 @@ class InvoiceRepository {
   // ledger rows unlocked), block purchases to not invoiced. conflict when
   // the invoice is not a draft; not_found.
   Status delete_draft(InvoiceId id);
+  // Marks what the invoice's lines bill (their link columns), in one
+  // statement per kind: time entries, part and service usages become
+  // invoiced by their line (time entries' block ledger rows locked), block
+  // purchases record their line. conflict when one of them is not approved,
+  // is removed or is already invoiced (nothing is rolled back here: the
+  // caller's transaction or savepoint must be).
+  Status mark_billed(InvoiceId invoice, Instant at);
   // Every item key on a line of any of the client's invoices.
   Result<std::set<std::string>> billed_item_keys(ClientId client);
 
@@ -91,6 +98,8 @@ class InvoiceRepository {
 
  private:
   Status load_lines(InvoiceRecord& invoice);
+  // Stores the lines of an inserted invoice; fills invoice.line_ids.
+  Status insert_lines(InvoiceRecord& invoice);
   Sql sql_;
 };
 

@@ -352,6 +352,12 @@ Status TicketRepository::load_details(std::vector<Ticket>& tickets, bool with_ch
   return {};
 }
 
+Result<std::pair<int64_t, std::string>> TicketRepository::number_and_subject(TicketId id) {
+  auto rows = TEND_TRY(sql_.query("SELECT number, subject FROM tickets WHERE id = ?", id.value()));
+  if (!TEND_TRY(rows->next())) return std::unexpected(Error::not_found("ticket not found"));
+  return std::make_pair(rows->i64(0), rows->text(1));
+}
+
 Result<Ticket> TicketRepository::get(TicketId id) {
   auto rows = TEND_TRY(sql_.query(std::string(kTicketColumns) + " WHERE id = ?", id.value()));
   if (!TEND_TRY(rows->next())) return std::unexpected(Error::not_found("ticket not found"));

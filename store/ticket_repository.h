@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/paging.h"
@@ -119,6 +120,9 @@ class TicketRepository {
   Result<Page<Ticket>> list(const TicketFilter& filter, const PageRequest& page);
   // Number of tickets (all).
   Result<int64_t> count();
+  // A ticket's number and subject only (invoice lines name the ticket);
+  // not_found.
+  Result<std::pair<int64_t, std::string>> number_and_subject(TicketId id);
 
   // The tickets whose next SLA event is at or before `now`, earliest first,
   // at most `limit` (an index range scan, never a scan of all tickets).

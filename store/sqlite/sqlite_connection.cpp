@@ -79,7 +79,7 @@ Error SqliteConnection::error_from(int code, std::string_view context) const {
 }
 
 Result<sqlite3_stmt*> SqliteConnection::prepare(std::string_view sql, std::span<const SqlValue> params) {
-  auto it = statements_.find(std::string(sql));
+  auto it = statements_.find(sql);
   sqlite3_stmt* stmt = nullptr;
   if (it != statements_.end()) {
     stmt = it->second;

@@ -3,8 +3,10 @@
 
 #include <sqlite3.h>
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "store/sql.h"
@@ -42,8 +44,13 @@ class SqliteConnection final : public SqlConnection {
   explicit SqliteConnection(sqlite3* db) : db_(db) {}
   Result<sqlite3_stmt*> prepare(std::string_view sql, std::span<const SqlValue> params);
 
+  // Looked up by string_view (no copy of the SQL text per statement run).
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
   sqlite3* db_;
-  std::unordered_map<std::string, sqlite3_stmt*> statements_;
+  std::unordered_map<std::string, sqlite3_stmt*, TextHash, std::equal_to<>> statements_;
 };
 
 }  // namespace tend::store
