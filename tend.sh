@@ -21,6 +21,7 @@ packages=(
   libgtest-dev libgmock-dev googletest librapidcheck-dev libbenchmark-dev
   wrk curl python3 procps
   libmbedtls-dev openssl
+  libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils
 )
 
 # ccache: make paths relative to the checkout so any clone reuses the cache.

@@ -123,6 +123,19 @@ SCHEMAS = {
                                "payment_terms_days": nullable("integer", minimum=0, maximum=365)}),
 }
 
+def pdf_op():
+    """The invoice as an A4 PDF (binary, not JSON)."""
+    o = op("getInvoicePdf", "Download an invoice or credit note as an A4 PDF (drafts marked DRAFT, without a number; "
+                            "portal users: their own client's issued ones, 404 otherwise).", INVOICE_READERS,
+           "InvoiceDetails", params=ID)
+    o["responses"]["200"] = {
+        "description": "The PDF; Content-Disposition names it invoice-2026-000123.pdf (credit-note-..., "
+                       "invoice-draft-<id>.pdf for a draft).",
+        "headers": {"Content-Disposition": {"schema": {"type": "string"}}},
+        "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}
+    return o
+
+
 PATHS = {
     "/api/v1/billing/runs": {
         "post": op("runBilling", "Make the draft invoices of a period per client (idempotent; dry_run: roll back "
@@ -160,6 +173,9 @@ PATHS = {
                     BILLING_EDITORS, "InvoiceDetails", params=ID, body="InvoiceInput"),
         "delete": op("deleteInvoice", "Delete a draft and release what it billed; an issued invoice is refused (409) "
                                       "and the attempt logged.", BILLING_EDITORS, None, "204", params=ID),
+    },
+    "/api/v1/invoices/{id}/pdf": {
+        "get": pdf_op(),
     },
     "/api/v1/invoices/{id}/issue": {
         "post": op("issueInvoice", "Issue a draft today (or on issued_on, not in the future and not before the "

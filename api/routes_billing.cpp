@@ -167,6 +167,18 @@ void Api::add_billing_routes() {
         auto id = TEND_TRY(id_of<InvoiceId>(c));
         return json_response(200, to_json(TEND_TRY(TEND_TRY(billing_of(service))->get(c.principal, id))));
       });
+  add("GET", "/api/v1/invoices/{id}/pdf", kInvoiceReaders, "download an invoice or credit note as a PDF",
+      [service](RequestContext& c) -> Result<HttpResponse> {
+        TEND_CHECK(only_query(c, {}));
+        auto id = TEND_TRY(id_of<InvoiceId>(c));
+        InvoicePdf file = TEND_TRY(TEND_TRY(billing_of(service))->pdf(c.principal, id));
+        HttpResponse r;
+        r.status = 200;
+        r.content_type = "application/pdf";
+        r.body = std::move(file.bytes);
+        r.add_header("Content-Disposition", "attachment; filename=\"" + file.filename + "\"");
+        return r;
+      });
   add("PATCH", "/api/v1/invoices/{id}", kBillingEditors,
       "change a draft (an issued invoice is refused and logged)",
       [service](RequestContext& c) -> Result<HttpResponse> {

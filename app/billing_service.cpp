@@ -6,6 +6,7 @@
 #include <set>
 
 #include "app/audit.h"
+#include "app/invoice_pdf.h"
 #include "app/json_codec.h"
 #include "app/work_codec.h"
 #include "app/work_rating.h"
@@ -414,6 +415,25 @@ Result<InvoiceView> BillingService::get(const Principal& caller, InvoiceId id) {
   return store::in_read_transaction(context_.store, [&](Transaction& tx) -> Result<InvoiceView> {
     return view_of(tx, TEND_TRY(visible_invoice(tx, caller, id)));
   });
+}
+
+Result<InvoicePdf> BillingService::pdf(const Principal& caller, InvoiceId id) {
+  auto document = store::in_read_transaction(context_.store, [&](Transaction& tx) -> Result<InvoiceDocument> {
+    InvoiceRecord record = TEND_TRY(visible_invoice(tx, caller, id));
+    InvoiceDocument d;
+    d.provider = TEND_TRY(tx.provider().get());
+    d.client = TEND_TRY(tx.clients().get(record.client_id));
+    d.period_from = record.period_from;
+    d.period_to = record.period_to;
+    d.notes = record.notes;
+    d.invoice = static_cast<Invoice&&>(std::move(record));
+    return d;
+  });
+  if (!document) return std::unexpected(document.error());
+  InvoicePdf file;
+  file.filename = invoice_pdf_filename(document->invoice);
+  file.bytes = TEND_TRY(render_invoice_pdf(*document));
+  return file;
 }
 
 Error BillingService::refuse_change(const Principal& caller, const InvoiceRecord& invoice,

@@ -87,6 +87,12 @@ struct InvoiceView {
   std::vector<store::InvoiceRecord> credit_notes;  // headers
 };
 
+// An invoice or credit note as a PDF file to download.
+struct InvoicePdf {
+  std::string filename;  // "invoice-2026-000123.pdf" (app/invoice_pdf.h invoice_pdf_filename)
+  std::string bytes;     // the PDF
+};
+
 // AR ageing as of a day, with the clients' names.
 struct AgeingReport {
   CivilDate as_of{};
@@ -133,6 +139,12 @@ class BillingService {
   Result<Page<store::InvoiceRecord>> list(const Principal& caller, store::InvoiceFilter filter,
                                           const PageRequest& page);
   Result<InvoiceView> get(const Principal& caller, InvoiceId id);
+  // The invoice as a PDF (app/invoice_pdf.h): the invoice, the provider and
+  // the client are read in one read transaction and rendered after it.
+  // Visible as for get(): portal users only their own client's issued
+  // invoices (not_found for anything else, drafts included); internal when
+  // rendering fails.
+  Result<InvoicePdf> pdf(const Principal& caller, InvoiceId id);
   // Changes a draft: {"notes"}. An issued invoice: conflict, audited.
   Result<InvoiceView> update(const Principal& caller, InvoiceId id, const nlohmann::json& body);
   // Deletes a draft and releases what it billed. An issued invoice:

@@ -219,7 +219,7 @@ Status apply_json(ProviderSettings& p, const json& body) {
   FieldErrors errors;
   JsonReader r(body, errors);
   r.only({"name", "legal_name", "email", "phone", "website", "vat_number", "registration_number", "address",
-          "currency", "time_zone", "bank_account", "bank_bic", "payment_terms_days"},
+          "currency", "time_zone", "bank_account", "bank_bic", "bank_account_holder", "payment_terms_days"},
          {"updated_at"});
   r.text("name", p.name);
   r.text("legal_name", p.legal_name);
@@ -233,6 +233,7 @@ Status apply_json(ProviderSettings& p, const json& body) {
   r.text("time_zone", p.time_zone);
   r.text("bank_account", p.bank_account);
   r.text("bank_bic", p.bank_bic);
+  r.text("bank_account_holder", p.bank_account_holder);
   r.integer("payment_terms_days", p.payment_terms_days);
   TEND_CHECK(std::move(errors).status());
   return validate(p);
@@ -374,6 +375,7 @@ void write_json(wire::JsonWriter& w, const ProviderSettings& p) {
   w.field("time_zone", p.time_zone);
   w.field("bank_account", p.bank_account);
   w.field("bank_bic", p.bank_bic);
+  w.field("bank_account_holder", p.bank_account_holder);
   w.field("payment_terms_days", p.payment_terms_days);
   instant_field(w, "updated_at", p.updated_at);
   w.end_object();

@@ -18,7 +18,7 @@ class LocalClient final : public ApiClient {
     request.remote_address = "local";
     if (!body.empty()) request.headers.emplace_back("content-type", "application/json");
     api::HttpResponse response = installation_.api->handle_as(request, Principal::local_admin());
-    return ApiReply{response.status, std::move(response.body)};
+    return ApiReply{response.status, std::move(response.body), std::move(response.content_type)};
   }
 
  private:
@@ -66,7 +66,9 @@ class RemoteClient final : public ApiClient {
     }
     long status = 0;
     curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &status);
-    return ApiReply{static_cast<int>(status), std::move(response)};
+    char* content_type = nullptr;
+    curl_easy_getinfo(curl_, CURLINFO_CONTENT_TYPE, &content_type);
+    return ApiReply{static_cast<int>(status), std::move(response), content_type ? content_type : ""};
   }
 
  private:

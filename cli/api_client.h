@@ -15,7 +15,8 @@ struct Installation;
 
 struct ApiReply {
   int status = 0;
-  std::string body;
+  std::string body;          // bytes as received (JSON, or a PDF)
+  std::string content_type;  // "application/json", "application/pdf" ...
 };
 
 class ApiClient {

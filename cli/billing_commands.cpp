@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <fstream>
 #include <functional>
 #include <iomanip>
 #include <iostream>
@@ -327,6 +328,40 @@ void add_billing_commands(CLI::App& app, int& exit_code) {
       });
     }
     by_id("delete", "Delete a draft and release its work (an issued invoice is refused)", "DELETE", "");
+    {
+      auto target = std::make_shared<Target>();
+      auto id = std::make_shared<int64_t>(0);
+      auto out = std::make_shared<std::string>();
+      auto* c = invoice->add_subcommand("pdf", "Download an invoice or credit note as a PDF (drafts marked DRAFT)");
+      target->add_options(*c);
+      c->add_option("id", *id, "Invoice id")->required();
+      c->add_option("--out", *out, "The file to write, e.g. invoice-2026-000123.pdf")->required();
+      c->callback([=, &exit_code] {
+        exit_code = [&]() -> int {
+          auto connection = connect(*target);
+          if (!connection) return report(connection.error());
+          auto reply = connection->client->call("GET", "/api/v1/invoices/" + std::to_string(*id) + "/pdf", "");
+          if (!reply || reply->status != 200 || reply->content_type != "application/pdf") {
+            auto outcome = check_reply(reply);
+            if (outcome.exit_code != kOk) return outcome.exit_code;
+            std::cerr << "tend: the server did not answer with a PDF\n";
+            return kFailure;
+          }
+          std::ofstream file(*out, std::ios::binary | std::ios::trunc);
+          file.write(reply->body.data(), static_cast<std::streamsize>(reply->body.size()));
+          file.close();
+          if (!file) {
+            std::cerr << "tend: cannot write " << *out << "\n";
+            return kFailure;
+          }
+          if (target->json_output)
+            print_json({{"file", *out}, {"bytes", reply->body.size()}});
+          else
+            std::cout << "wrote " << *out << " (" << reply->body.size() << " bytes)\n";
+          return kOk;
+        }();
+      });
+    }
   }
 
   // ---- tend payment add|list

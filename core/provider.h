@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "core/error.h"
 #include "core/money.h"
@@ -23,13 +24,25 @@ struct ProviderSettings {
   Address address;
   Currency currency = Currency::eur();
   std::string time_zone = "Europe/Amsterdam";
-  std::string bank_account;  // IBAN
+  // Bank details printed on invoices: the IBAN (ISO 13616, check digits
+  // verified; spaces allowed), the BIC (8 or 11 characters) and the account
+  // holder's name (empty: the legal name, else the name).
+  std::string bank_account;
   std::string bank_bic;
+  std::string bank_account_holder;
   int payment_terms_days = 14;
   Instant updated_at;
 };
 
-// Field-level validation of the editable fields.
+// Field-level validation of the editable fields: invalid_input with every
+// field that is wrong (bank_account fails on a bad IBAN check digit).
 Status validate(const ProviderSettings& settings);
+
+// An IBAN's problem ("" when valid): 15-34 characters after removing spaces,
+// a country code, two check digits and letters/digits, mod 97 == 1.
+std::string check_iban(std::string_view iban);
+// A BIC's problem ("" when valid): 4 letters, a 2-letter country, 2 letters
+// or digits, and an optional 3-character branch.
+std::string check_bic(std::string_view bic);
 
 }  // namespace tend

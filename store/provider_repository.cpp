@@ -6,7 +6,7 @@ Result<ProviderSettings> ProviderRepository::get() {
   auto rows = TEND_TRY(sql_.query(
       "SELECT name, legal_name, email, phone, website, vat_number, registration_number, address_line1, "
       "address_line2, postal_code, city, region, country, currency, time_zone, bank_account, bank_bic, "
-      "payment_terms_days, updated_at FROM provider WHERE id = 1"));
+      "payment_terms_days, updated_at, bank_account_holder FROM provider WHERE id = 1"));
   if (!TEND_TRY(rows->next())) return std::unexpected(Error::not_found("provider settings not initialised"));
   const Rows& r = *rows;
   ProviderSettings p;
@@ -26,6 +26,7 @@ Result<ProviderSettings> ProviderRepository::get() {
   p.bank_bic = r.text(16);
   p.payment_terms_days = static_cast<int>(r.i64(17));
   p.updated_at = from_unix_ms(r.i64(18));
+  p.bank_account_holder = r.text(19);
   return p;
 }
 
@@ -33,7 +34,8 @@ Status ProviderRepository::put(const ProviderSettings& p) {
   TEND_CHECK(sql_.execute(
       "INSERT INTO provider (id, name, legal_name, email, phone, website, vat_number, registration_number, "
       "address_line1, address_line2, postal_code, city, region, country, currency, time_zone, bank_account, "
-      "bank_bic, payment_terms_days, updated_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "bank_bic, payment_terms_days, updated_at, bank_account_holder) "
+      "VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
       "ON CONFLICT (id) DO UPDATE SET name = excluded.name, legal_name = excluded.legal_name, "
       "email = excluded.email, phone = excluded.phone, website = excluded.website, "
       "vat_number = excluded.vat_number, registration_number = excluded.registration_number, "
@@ -41,11 +43,12 @@ Status ProviderRepository::put(const ProviderSettings& p) {
       "postal_code = excluded.postal_code, city = excluded.city, region = excluded.region, "
       "country = excluded.country, currency = excluded.currency, time_zone = excluded.time_zone, "
       "bank_account = excluded.bank_account, bank_bic = excluded.bank_bic, "
-      "payment_terms_days = excluded.payment_terms_days, updated_at = excluded.updated_at",
+      "payment_terms_days = excluded.payment_terms_days, updated_at = excluded.updated_at, "
+      "bank_account_holder = excluded.bank_account_holder",
       p.name, p.legal_name, p.email, p.phone, p.website, p.vat_number, p.registration_number, p.address.line1,
       p.address.line2, p.address.postal_code, p.address.city, p.address.region, p.address.country,
       p.currency.code(), p.time_zone, p.bank_account, p.bank_bic, static_cast<int64_t>(p.payment_terms_days),
-      to_unix_ms(p.updated_at)));
+      to_unix_ms(p.updated_at), p.bank_account_holder));
   return {};
 }
 

@@ -12,6 +12,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -247,6 +250,84 @@ TEST(Billing, TheDemoHasSixMonthsOfIssuedPaidPartlyPaidAndOverdueInvoices) {
   }
   EXPECT_NE(shown.find("100%  8/8 clients"), std::string::npos) << shown;
   EXPECT_NE(shown.find("Dry run for " + last_period), std::string::npos) << shown;
+
+// The text of a PDF, by poppler's pdftotext (poppler-utils, installed by
+// tend.sh; missing, the test fails).
+std::string pdf_text(const TempDir& dir, const std::string& pdf, const std::string& name) {
+  const std::string path = dir.path() + "/" + name + ".pdf";
+  std::ofstream(path, std::ios::binary) << pdf;
+  std::string text;
+  FILE* pipe = ::popen(("pdftotext -enc UTF-8 '" + path + "' - 2>&1").c_str(), "r");
+  if (!pipe) return text;
+  char buffer[4096];
+  size_t n;
+  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) text.append(buffer, n);
+  EXPECT_EQ(::pclose(pipe), 0) << "pdftotext failed (is poppler-utils installed?): " << text;
+  return text;
+}
+
+TEST(Billing, InvoicePdfsForStaffAndTheClientsOwnPortalUserOnly) {
+  Office o;
+  TempDir dir;
+  o.create("/api/v1/users", {{"email", "portal-dentist@test.tend"},
+                             {"name", "Dirk"},
+                             {"role", "portal"},
+                             {"client_id", o.dentist},
+                             {"password", kPassword}});
+  const std::string other_portal = o.http.login("portal-dentist@test.tend", kPassword);
+  for (int64_t client : {o.bakery, o.dentist}) {
+    o.create("/api/v1/contracts",
+             {{"client_id", client},
+              {"kind", "managed"},
+              {"name", "Managed Café Ĳssel-Straße"},
+              {"starts_on", "2026-11-01"},
+              {"term_months", 12},
+              {"terms", {{"flat_fee", "1250.00"}}}},
+             o.finance);
+  }
+  auto run = o.http.post("/api/v1/billing/runs", {{"period", "2026-11"}}, o.finance);
+  ASSERT_EQ(run.status, 200) << run.body;
+  json drafts = o.http.get("/api/v1/invoices?client_id=" + std::to_string(o.bakery), o.finance).json();
+  ASSERT_EQ(drafts["items"].size(), 1u);
+  const std::string path = "/api/v1/invoices/" + drafts["items"][0]["id"].dump();
+
+  // A draft: staff get it marked DRAFT; the portal user gets 404.
+  auto draft = o.http.get(path + "/pdf", o.finance);
+  ASSERT_EQ(draft.status, 200) << draft.body;
+  EXPECT_NE(pdf_text(dir, draft.body, "draft").find("DRAFT INVOICE"), std::string::npos);
+  EXPECT_EQ(o.http.get(path + "/pdf", o.portal).status, 404);
+
+  auto issued = o.http.post(path + "/issue", json::object(), o.finance);
+  ASSERT_EQ(issued.status, 200) << issued.body;
+  const std::string number = issued.json()["number"];
+  for (const std::string& token : {o.finance, o.portal, o.reader}) {
+    auto pdf = o.http.get(path + "/pdf", token);
+    ASSERT_EQ(pdf.status, 200) << pdf.body;
+    EXPECT_EQ(pdf.headers["content-type"], "application/pdf");
+    EXPECT_EQ(pdf.headers["content-disposition"], "attachment; filename=\"invoice-" + number + ".pdf\"");
+    ASSERT_EQ(pdf.body.rfind("%PDF-", 0), 0u);
+    const std::string text = pdf_text(dir, pdf.body, "issued");
+    EXPECT_NE(text.find(number), std::string::npos) << text;
+    EXPECT_NE(text.find("Bakkerij Jansen"), std::string::npos) << text;
+    EXPECT_NE(text.find("Managed Café Ĳssel-Straße"), std::string::npos) << text;
+    EXPECT_NE(text.find("EUR 1,512.50"), std::string::npos) << text;  // 1250.00 + 21% VAT
+  }
+  // Another client's portal user, and technicians, get nothing.
+  EXPECT_EQ(o.http.get(path + "/pdf", other_portal).status, 404);
+  EXPECT_EQ(o.http.get(path + "/pdf", o.technician).status, 403);
+  EXPECT_EQ(o.http.get("/api/v1/invoices/999999/pdf", o.finance).status, 404);
+
+  // The CLI writes the same file over --server.
+  auto token =
+      o.http.post("/api/v1/api-tokens", {{"name", "cli"}}, o.finance).json()["token"].get<std::string>();
+  const std::string file = dir.path() + "/cli.pdf";
+  auto cli = o.tend({"invoice", "pdf", drafts["items"][0]["id"].dump(), "--out", file}, token);
+  ASSERT_EQ(cli.exit_code, 0) << cli.err;
+  std::ifstream in(file, std::ios::binary);
+  const std::string written((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(pdf_text(dir, written, "cli-read").find(number), std::string::npos);
+  auto missing = o.tend({"invoice", "pdf", "999999", "--out", dir.path() + "/none.pdf"}, token);
+  EXPECT_EQ(missing.exit_code, 3);  // not found
 }
 
 }  // namespace
