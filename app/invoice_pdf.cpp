@@ -109,7 +109,8 @@ class Canvas {
     pango_cairo_context_set_font_options(context_.get(), options);
     cairo_font_options_destroy(options);
     for (int i = 0; i < kFontCount; ++i) {
-      fonts_[static_cast<size_t>(i)].reset(pango_font_description_from_string(font_spec(static_cast<Font>(i))));
+      fonts_[static_cast<size_t>(i)].reset(
+          pango_font_description_from_string(font_spec(static_cast<Font>(i))));
     }
   }
 
@@ -265,7 +266,8 @@ struct Block {
 
 class InvoiceRenderer {
  public:
-  InvoiceRenderer(const InvoiceDocument& document, Canvas& canvas) : d_(document), i_(document.invoice), c_(canvas) {}
+  InvoiceRenderer(const InvoiceDocument& document, Canvas& canvas)
+      : d_(document), i_(document.invoice), c_(canvas) {}
 
   // Lays out everything, splits it into pages; returns the page count.
   int layout() {
@@ -309,7 +311,9 @@ class InvoiceRenderer {
     std::string t = i_.kind == InvoiceKind::credit_note ? "CREDIT NOTE" : "INVOICE";
     return draft() ? "DRAFT " + t : t;
   }
-  std::string money(const Money& m) const { return std::string(m.currency().code()) + " " + format_amount(m); }
+  std::string money(const Money& m) const {
+    return std::string(m.currency().code()) + " " + format_amount(m);
+  }
 
   // -- page 1: provider, title with the facts, client ------------------------------------------------
   double layout_first_page_header() {
@@ -327,9 +331,11 @@ class InvoiceRenderer {
     if (draft()) {
       facts.emplace_back("Status", "Draft, not issued: no number yet");
     } else {
-      facts.emplace_back(i_.kind == InvoiceKind::credit_note ? "Credit note number" : "Invoice number", i_.number);
+      facts.emplace_back(i_.kind == InvoiceKind::credit_note ? "Credit note number" : "Invoice number",
+                         i_.number);
       if (i_.issued_on) facts.emplace_back("Issue date", format_date(*i_.issued_on));
-      if (i_.due_on && i_.kind == InvoiceKind::invoice) facts.emplace_back("Due date", format_date(*i_.due_on));
+      if (i_.due_on && i_.kind == InvoiceKind::invoice)
+        facts.emplace_back("Due date", format_date(*i_.due_on));
     }
     if (i_.kind == InvoiceKind::credit_note && !i_.credited_number.empty()) {
       facts.emplace_back("Credits invoice", i_.credited_number);
@@ -352,8 +358,8 @@ class InvoiceRenderer {
     double right_bottom = kMargin + title_.height + 8;
     for (const auto& f : facts_) right_bottom += std::max(f.first.height, f.second.height) + 3;
     client_top_ = std::max(left_bottom, right_bottom) + 22;
-    const double client_bottom = client_top_ + bill_to_label_.height + 3 + client_name_.height + 2 +
-                                 client_details_.height;
+    const double client_bottom =
+        client_top_ + bill_to_label_.height + 3 + client_name_.height + 2 + client_details_.height;
     return client_bottom + 26;
   }
 
@@ -394,7 +400,8 @@ class InvoiceRenderer {
                                                "Amount (" + std::string(i_.currency.code()) + ")"};
     double h = 0;
     for (size_t k = 0; k < labels.size(); ++k) {
-      header_cells_[k] = c_.text(labels[k], Font::small_bold, kColumns[k].width - 2 * kCellPad, kColumns[k].align);
+      header_cells_[k] =
+          c_.text(labels[k], Font::small_bold, kColumns[k].width - 2 * kCellPad, kColumns[k].align);
       h = std::max(h, header_cells_[k].height);
     }
     header_height_ = h + 2 * kRowPad + 2;
@@ -417,14 +424,16 @@ class InvoiceRenderer {
     if (line.service_from && line.service_to) {
       detail.push_back(format_date(*line.service_from) + " – " + format_date(*line.service_to));
     }
-    if (!detail.empty()) row.detail = c_.text(join(detail, " · "), Font::small, kColumns[0].width - 2 * kCellPad);
+    if (!detail.empty())
+      row.detail = c_.text(join(detail, " · "), Font::small, kColumns[0].width - 2 * kCellPad);
     std::string quantity = line.quantity.to_string();
     if (!line.unit.empty()) quantity += " " + line.unit;
     const std::array<std::string, 4> values = {quantity, format_amount(line.unit_price), tax_text(line.tax),
                                                format_amount(line.amount)};
     double h = row.description.height + (row.detail ? row.detail->height + 1 : 0);
     for (size_t k = 0; k < values.size(); ++k) {
-      row.cells[k] = c_.text(values[k], Font::body, kColumns[k + 1].width - 2 * kCellPad, kColumns[k + 1].align);
+      row.cells[k] =
+          c_.text(values[k], Font::body, kColumns[k + 1].width - 2 * kCellPad, kColumns[k + 1].align);
       h = std::max(h, row.cells[k].height);
     }
     row.height = h + 2 * kRowPad;
@@ -434,7 +443,8 @@ class InvoiceRenderer {
     const double y = row.y + kRowPad;
     c_.draw(row.description, kColumns[0].x + kCellPad, y, kInk);
     if (row.detail) c_.draw(*row.detail, kColumns[0].x + kCellPad, y + row.description.height + 1, kMuted);
-    for (size_t k = 0; k < row.cells.size(); ++k) c_.draw(row.cells[k], kColumns[k + 1].x + kCellPad, y, kInk);
+    for (size_t k = 0; k < row.cells.size(); ++k)
+      c_.draw(row.cells[k], kColumns[k + 1].x + kCellPad, y, kInk);
     c_.rule(kMargin, kRight, row.y + row.height, 0.4, kRuleColor);
   }
 
@@ -451,7 +461,8 @@ class InvoiceRenderer {
     auto summary_row = [&](const std::array<std::string, 4>& cells, Font font) {
       std::array<Text, 4> row;
       for (size_t k = 0; k < 4; ++k) {
-        const double width = (k + 1 < 4 ? kSummaryCols[k + 1] : kSummaryWidth) - kSummaryCols[k] - 2 * kCellPad;
+        const double width =
+            (k + 1 < 4 ? kSummaryCols[k + 1] : kSummaryWidth) - kSummaryCols[k] - 2 * kCellPad;
         row[k] = c_.text(cells[k], font, width, k == 0 ? PANGO_ALIGN_LEFT : PANGO_ALIGN_RIGHT);
       }
       laid->summary.push_back(std::move(row));
@@ -479,7 +490,8 @@ class InvoiceRenderer {
       bool first = true;
       for (const auto& row : laid->summary) {
         if (first) c.fill(kMargin, y, kSummaryWidth, row[0].height + 6, kShade);
-        for (size_t k = 0; k < 4; ++k) c.draw(row[k], kMargin + kSummaryCols[k] + kCellPad, y + 3, first ? kAccent : kInk);
+        for (size_t k = 0; k < 4; ++k)
+          c.draw(row[k], kMargin + kSummaryCols[k] + kCellPad, y + 3, first ? kAccent : kInk);
         y += row[0].height + 6;
         c.rule(kMargin, kMargin + kSummaryWidth, y, 0.4, kRuleColor);
         first = false;
@@ -510,20 +522,24 @@ class InvoiceRenderer {
     const ProviderSettings& p = d_.provider;
     std::string text;
     if (draft()) {
-      text = "This is a draft for review, not a request for payment. It gets its number, issue date and due "
-             "date when it is issued.";
+      text =
+          "This is a draft for review, not a request for payment. It gets its number, issue date and due "
+          "date when it is issued.";
     } else if (i_.kind == InvoiceKind::credit_note) {
       text = "This credit note corrects invoice " + i_.credited_number + ". " + money(-i_.totals.total) +
              " is deducted from what you owe us, or refunded when the invoice has been paid.";
     } else {
-      text = "Please pay " + money(i_.totals.total) + (i_.due_on ? " by " + format_date(*i_.due_on) : "") + " (" +
-             std::to_string(i_.payment_terms_days) + " days net), quoting invoice number " + i_.number + ".";
+      text = "Please pay " + money(i_.totals.total) + (i_.due_on ? " by " + format_date(*i_.due_on) : "") +
+             " (" + std::to_string(i_.payment_terms_days) + " days net), quoting invoice number " +
+             i_.number + ".";
     }
-    laid->heading = c_.text(draft() ? "DRAFT" : "PAYMENT", Font::label);
+    laid->heading = c_.text(
+        draft() ? "DRAFT" : (i_.kind == InvoiceKind::credit_note ? "SETTLEMENT" : "PAYMENT"), Font::label);
     laid->text = c_.text(text, Font::body, kContentWidth);
     if (i_.kind == InvoiceKind::invoice) {
-      const std::string holder =
-          !p.bank_account_holder.empty() ? p.bank_account_holder : (!p.legal_name.empty() ? p.legal_name : p.name);
+      const std::string holder = !p.bank_account_holder.empty()
+                                     ? p.bank_account_holder
+                                     : (!p.legal_name.empty() ? p.legal_name : p.name);
       std::vector<std::pair<std::string, std::string>> bank;
       if (!p.bank_account.empty()) bank.emplace_back("IBAN", grouped_iban(p.bank_account));
       if (!p.bank_bic.empty()) bank.emplace_back("BIC", p.bank_bic);
@@ -655,8 +671,9 @@ Result<std::string> render_invoice_pdf(const InvoiceDocument& document) {
     return std::unexpected(Error::internal("cannot create the PDF surface"));
   }
   const Invoice& invoice = document.invoice;
-  const std::string title = kind_title(invoice) + " " +
-                            (invoice.status == InvoiceStatus::draft ? std::string("(draft)") : invoice.number);
+  const std::string title =
+      kind_title(invoice) + " " +
+      (invoice.status == InvoiceStatus::draft ? std::string("(draft)") : invoice.number);
   cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_TITLE, title.c_str());
   cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_AUTHOR, document.provider.name.c_str());
   cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATOR, "Tend");

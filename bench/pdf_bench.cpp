@@ -44,13 +44,19 @@ InvoiceDocument typical_invoice(int lines) {
   const LineTax high{TaxCategoryId(1), "NL21", {21, 1}};
   const LineTax low{TaxCategoryId(2), "NL9", {9, 1}};
   const char* descriptions[] = {
-      "Managed Gold: flat fee", "Managed Gold: 12 workstations", "Managed Gold: 2 servers",
-      "Block of 10 hours (Q4)", "Remote support, ticket #4711: Outlook crashes when opening shared calendars",
+      "Managed Gold: flat fee",
+      "Managed Gold: 12 workstations",
+      "Managed Gold: 2 servers",
+      "Block of 10 hours (Q4)",
+      "Remote support, ticket #4711: Outlook crashes when opening shared calendars",
       "On-site visit: replaced the switch in the server room and re-patched the office floor",
-      "Dell Latitude 5440 laptop", "USB-C docking station", "Microsoft 365 Business Standard licence"};
+      "Dell Latitude 5440 laptop",
+      "USB-C docking station",
+      "Microsoft 365 Business Standard licence"};
   for (int k = 0; k < lines; ++k) {
     InvoiceLine line;
-    line.description = std::string(descriptions[k % 9]) + (lines > 15 && k % 9 == 4 ? std::string(600, 'x') : "");
+    line.description =
+        std::string(descriptions[k % 9]) + (lines > 15 && k % 9 == 4 ? std::string(600, 'x') : "");
     line.quantity = {k % 3 + 1, 1};
     line.unit = k % 2 ? "pcs" : "h";
     line.unit_price = Money(Currency::eur(), 9500 + 1000 * k);
@@ -70,7 +76,8 @@ void render(benchmark::State& state, int lines) {
     bytes = pdf ? pdf->size() : 0;
     benchmark::DoNotOptimize(bytes);
   }
-  state.counters["invoices/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["invoices/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
   state.counters["bytes"] = static_cast<double>(bytes);
 }
 

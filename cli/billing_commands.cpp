@@ -9,6 +9,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 
 #include "cli/command_support.h"
 #include "cli/exit_codes.h"
@@ -332,7 +333,8 @@ void add_billing_commands(CLI::App& app, int& exit_code) {
       auto target = std::make_shared<Target>();
       auto id = std::make_shared<int64_t>(0);
       auto out = std::make_shared<std::string>();
-      auto* c = invoice->add_subcommand("pdf", "Download an invoice or credit note as a PDF (drafts marked DRAFT)");
+      auto* c =
+          invoice->add_subcommand("pdf", "Download an invoice or credit note as a PDF (drafts marked DRAFT)");
       target->add_options(*c);
       c->add_option("id", *id, "Invoice id")->required();
       c->add_option("--out", *out, "The file to write, e.g. invoice-2026-000123.pdf")->required();
@@ -340,7 +342,8 @@ void add_billing_commands(CLI::App& app, int& exit_code) {
         exit_code = [&]() -> int {
           auto connection = connect(*target);
           if (!connection) return report(connection.error());
-          auto reply = connection->client->call("GET", "/api/v1/invoices/" + std::to_string(*id) + "/pdf", "");
+          auto reply =
+              connection->client->call("GET", "/api/v1/invoices/" + std::to_string(*id) + "/pdf", "");
           if (!reply || reply->status != 200 || reply->content_type != "application/pdf") {
             auto outcome = check_reply(reply);
             if (outcome.exit_code != kOk) return outcome.exit_code;
@@ -362,6 +365,33 @@ void add_billing_commands(CLI::App& app, int& exit_code) {
         }();
       });
     }
+  }
+
+  // ---- tend provider bank ----------------------------------------------------------------------------
+  {
+    CLI::App* provider = group(app, "provider", "Your company's details printed on invoices");
+    auto target = std::make_shared<Target>();
+    auto iban = std::make_shared<std::optional<std::string>>();
+    auto bic = std::make_shared<std::optional<std::string>>();
+    auto holder = std::make_shared<std::optional<std::string>>();
+    auto* c = provider->add_subcommand(
+        "bank", "Show the bank details printed on invoices, or change them (IBAN and BIC are checked)");
+    target->add_options(*c);
+    c->add_option("--iban", *iban, "IBAN, e.g. NL91ABNA0417164300 (empty: none)");
+    c->add_option("--bic", *bic, "BIC, e.g. ABNANL2A (empty: none)");
+    c->add_option("--account-holder", *holder, "The account holder's name (empty: the legal name)");
+    c->callback([=, &exit_code] {
+      json body = json::object();
+      if (*iban) body["bank_account"] = **iban;
+      if (*bic) body["bank_bic"] = **bic;
+      if (*holder) body["bank_account_holder"] = **holder;
+      exit_code = send(*target, body.empty() ? "GET" : "PATCH", "/api/v1/provider",
+                       body.empty() ? json(nullptr) : body, [](const json& p) {
+                         std::cout << "IBAN            " << text(p["bank_account"]) << "\n"
+                                   << "BIC             " << text(p["bank_bic"]) << "\n"
+                                   << "Account holder  " << text(p["bank_account_holder"]) << "\n";
+                       });
+    });
   }
 
   // ---- tend payment add|list

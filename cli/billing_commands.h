@@ -1,6 +1,8 @@
 // Commands of billing:
 //   tend billing run --period 2026-11 [--client ID] [--dry-run] [--json]
-//   tend invoice list|show|issue|send|credit|delete
+//   tend invoice list|show|issue|send|credit|delete|pdf
+//   tend provider bank [--iban X] [--bic Y] [--account-holder Z] (the bank
+//     details printed on invoices; changing them needs an admin)
 //   tend payment add|list
 //   tend report ar|statement (extends `tend report`)
 // Like every object command they send REST requests, in-process on a data

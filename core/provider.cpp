@@ -59,7 +59,8 @@ std::string check_bic(std::string_view bic) {
   auto alnum = [&](char c) { return upper(c) || (c >= '0' && c <= '9'); };
   if (bic.size() != 8 && bic.size() != 11) return "must be a BIC of 8 or 11 characters, e.g. ABNANL2A";
   for (size_t i = 0; i < bic.size(); ++i) {
-    if (i < 6 ? !upper(bic[i]) : !alnum(bic[i])) return "must be a BIC of upper-case letters and digits, e.g. ABNANL2A";
+    if (i < 6 ? !upper(bic[i]) : !alnum(bic[i]))
+      return "must be a BIC of upper-case letters and digits, e.g. ABNANL2A";
   }
   return "";
 }

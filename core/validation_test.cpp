@@ -44,3 +44,44 @@ TEST(Validation, NameKeyFoldsCaseAndDiacritics) {
 
 }  // namespace
 }  // namespace tend
+
+// Bank details of the provider, printed on invoices (core/provider.h).
+#include "core/provider.h"
+
+namespace tend {
+namespace {
+
+TEST(BankDetails, IbansAreCheckedByTheirCheckDigits) {
+  EXPECT_EQ(check_iban("NL91ABNA0417164300"), "");
+  EXPECT_EQ(check_iban("NL91 ABNA 0417 1643 00"), "");
+  EXPECT_EQ(check_iban("DE89370400440532013000"), "");
+  EXPECT_NE(check_iban("NL92ABNA0417164300"), "");  // a wrong check digit
+  EXPECT_NE(check_iban("nl91abna0417164300"), "");
+  EXPECT_NE(check_iban("NL91"), "");
+  EXPECT_NE(check_iban("1234ABNA0417164300"), "");
+}
+
+TEST(BankDetails, BicsHaveEightOrElevenCharacters) {
+  EXPECT_EQ(check_bic("ABNANL2A"), "");
+  EXPECT_EQ(check_bic("COBADEFFXXX"), "");
+  EXPECT_NE(check_bic("ABNANL2"), "");
+  EXPECT_NE(check_bic("abnanl2a"), "");
+  EXPECT_NE(check_bic("AB1ANL2A"), "");
+}
+
+TEST(BankDetails, ProviderValidationNamesTheBankFields) {
+  ProviderSettings p;
+  p.name = "Tend Test IT";
+  p.address.country = "NL";
+  p.bank_account = "NL92ABNA0417164300";
+  p.bank_bic = "ABNA";
+  p.bank_account_holder = std::string(71, 'x');
+  auto status = validate(p);
+  ASSERT_FALSE(status.has_value());
+  std::string fields;
+  for (const auto& f : status.error().fields) fields += f.field + " ";
+  EXPECT_EQ(fields, "bank_account bank_bic bank_account_holder ");
+}
+
+}  // namespace
+}  // namespace tend

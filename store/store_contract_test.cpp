@@ -415,10 +415,12 @@ TEST_P(StoreContract, ProviderSettingsUpsert) {
   p.updated_at = at(0);
   ASSERT_TRUE(tx->provider().put(p).has_value());
   p.payment_terms_days = 30;
+  p.bank_account_holder = "Stichting Derdengelden Tend";
   ASSERT_TRUE(tx->provider().put(p).has_value());
   auto got = *tx->provider().get();
   EXPECT_EQ(got.payment_terms_days, 30);
   EXPECT_EQ(got.bank_account, "NL91ABNA0417164300");
+  EXPECT_EQ(got.bank_account_holder, "Stichting Derdengelden Tend");
 }
 
 TEST_P(StoreContract, ReadersSeeASnapshot) {

@@ -275,6 +275,17 @@ TEST(Billing, InvoicePdfsForStaffAndTheClientsOwnPortalUserOnly) {
                              {"client_id", o.dentist},
                              {"password", kPassword}});
   const std::string other_portal = o.http.login("portal-dentist@test.tend", kPassword);
+  // The bank details printed on the PDF, set from the CLI (an admin's); a bad IBAN is refused.
+  auto admin_token =
+      o.http.post("/api/v1/api-tokens", {{"name", "admin-cli"}}, o.admin).json()["token"].get<std::string>();
+  auto bad = o.tend({"provider", "bank", "--iban", "NL92ABNA0417164300"}, admin_token);
+  EXPECT_EQ(bad.exit_code, 2) << bad.out;
+  EXPECT_NE(bad.err.find("bank_account"), std::string::npos) << bad.err;
+  auto bank = o.tend({"provider", "bank", "--iban", "NL91 ABNA 0417 1643 00", "--bic", "ABNANL2A",
+                      "--account-holder", "Stichting Derdengelden Tend"},
+                     admin_token);
+  ASSERT_EQ(bank.exit_code, 0) << bank.err;
+  EXPECT_NE(bank.out.find("Account holder  Stichting Derdengelden Tend"), std::string::npos) << bank.out;
   for (int64_t client : {o.bakery, o.dentist}) {
     o.create("/api/v1/contracts",
              {{"client_id", client},
@@ -311,6 +322,8 @@ TEST(Billing, InvoicePdfsForStaffAndTheClientsOwnPortalUserOnly) {
     EXPECT_NE(text.find("Bakkerij Jansen"), std::string::npos) << text;
     EXPECT_NE(text.find("Managed Café Ĳssel-Straße"), std::string::npos) << text;
     EXPECT_NE(text.find("EUR 1,512.50"), std::string::npos) << text;  // 1250.00 + 21% VAT
+    EXPECT_NE(text.find("NL91 ABNA 0417 1643 00"), std::string::npos) << text;
+    EXPECT_NE(text.find("Stichting Derdengelden Tend"), std::string::npos) << text;
   }
   // Another client's portal user, and technicians, get nothing.
   EXPECT_EQ(o.http.get(path + "/pdf", other_portal).status, 404);
