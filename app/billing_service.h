@@ -48,13 +48,13 @@ namespace tend {
 struct BillingRunRequest {
   std::string period;  // "2026-11" or "2026-11-01..2026-11-15"
   ClientId client;     // invalid: every client that is not archived (or `clients`)
-  // When not empty (and `client` is invalid): exactly these clients, in id
-  // order; the CLI bills in slices of these to show progress.
-  std::vector<ClientId> clients;
   bool dry_run = false;
   // The day devices are counted for per-device fees; default: today in the
   // provider's time zone, moved into the period when outside it.
   std::optional<CivilDate> billing_date;
+  // When not empty (and `client` is invalid): exactly these clients, in id
+  // order; the CLI bills in slices of these to show progress.
+  std::vector<ClientId> clients;
 };
 
 // What the run did for one client.
