@@ -658,6 +658,33 @@ Result<store::PaymentRecord> BillingService::get_payment(const Principal& caller
   });
 }
 
+Result<std::string> BillingService::export_csv(const Principal& caller, ExportFormat format,
+                                              const std::string& period_text) {
+  if (caller.is_portal()) return std::unexpected(Error::forbidden("accounting exports are for staff"));
+  const BillingPeriod period = TEND_TRY(BillingPeriod::parse(period_text));
+  std::vector<ExportInvoice> rows;
+  TEND_CHECK(store::in_read_transaction(context_.store, [&](Transaction& tx) -> Status {
+    std::map<ClientId, Client> clients;
+    for (InvoiceId id : TEND_TRY(tx.invoices().issued_between(period.first_day, period.last_day))) {
+      InvoiceRecord invoice = TEND_TRY(tx.invoices().get(id));
+      auto known = clients.find(invoice.client_id);
+      if (known == clients.end()) {
+        known = clients.emplace(invoice.client_id, TEND_TRY(tx.clients().get(invoice.client_id))).first;
+      }
+      ExportInvoice row;
+      row.contact_name = known->second.name;
+      row.email = known->second.email;
+      row.address = known->second.address;
+      row.credited_number = invoice.credited_number;
+      row.invoice = std::move(static_cast<Invoice&>(invoice));
+      rows.push_back(std::move(row));
+    }
+    return {};
+  }));
+  return format == ExportFormat::xero ? xero_csv(rows, context_.config.exports)
+                                      : quickbooks_csv(rows, context_.config.exports);
+}
+
 Result<Page<store::PaymentRecord>> BillingService::list_payments(const Principal& caller,
                                                                  store::PaymentFilter filter,
                                                                  const PageRequest& page) {

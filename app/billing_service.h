@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "app/context.h"
+#include "core/accounting_export.h"
 #include "core/billing.h"
 #include "core/paging.h"
 #include "core/receivables.h"
@@ -152,6 +153,13 @@ class BillingService {
   Result<AgeingReport> ageing(const Principal& caller, std::optional<CivilDate> as_of);
   // A client's statement as of `as_of` (default today).
   Result<ClientStatement> statement(const Principal& caller, ClientId client, std::optional<CivilDate> as_of);
+
+  // The accounting export of a period ("2026-11" or a range, like a run):
+  // every issued invoice and credit note whose issue date is in it, one CSV
+  // row per line, as core/accounting_export.h builds it with the
+  // [export] options of the configuration. Staff only (portal users get
+  // forbidden); invalid_input (field "period") for a bad period.
+  Result<std::string> export_csv(const Principal& caller, ExportFormat format, const std::string& period);
 
   // The provider's billing settings: {"fee_tax_category_id"}.
   Result<store::BillingSettings> settings(const Principal& caller);

@@ -1,5 +1,6 @@
 // Commands of billing:
 //   tend billing run --period 2026-11 [--client ID] [--dry-run] [--json]
+//   tend billing export --format xero|quickbooks --period 2026-11 [--out FILE]
 //   tend invoice list|show|issue|send|credit|delete
 //   tend payment add|list
 //   tend report ar|statement (extends `tend report`)

@@ -71,6 +71,9 @@ class InvoiceRepository {
   // ledger rows unlocked), block purchases to not invoiced. conflict when
   // the invoice is not a draft; not_found.
   Status delete_draft(InvoiceId id);
+  // The issued invoices and credit notes (not drafts) whose issue date is
+  // in from..to (inclusive), by issue date and number.
+  Result<std::vector<InvoiceId>> issued_between(CivilDate from, CivilDate to);
   // Every item key on a line of any of the client's invoices.
   Result<std::set<std::string>> billed_item_keys(ClientId client);
 
