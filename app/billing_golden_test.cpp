@@ -172,6 +172,8 @@ class Scenario {
       check_header(view, step.value("expect", json::object()));
     } else if (what == "credit_note") {
       credit_note(step);
+    } else if (what == "export") {
+      check_export(step);
     } else {
       fail(where_, "unknown step " + what);
     }
@@ -396,6 +398,60 @@ class Scenario {
     check_header(view, expect);
     EXPECT_EQ(view.invoice.kind, InvoiceKind::credit_note) << where_;
     if (expect.contains("original")) check_header(must(billing_->get(admin_, original), where_), expect["original"]);
+  }
+
+  // {"format": "xero"|"quickbooks", "period", "expect": {"rows": [{"<column>": "value", ...}]}}:
+  // the file has exactly these rows (after the header), each with the
+  // columns it names.
+  void check_export(const json& step) {
+    const ExportFormat format = must(parse_export_format(step.at("format").get<std::string>()), where_);
+    const std::string csv = must(billing_->export_csv(admin_, format, step.at("period").get<std::string>()), where_);
+    const std::vector<std::vector<std::string>> rows = read_csv(csv);
+    ASSERT_FALSE(rows.empty()) << where_ << ": no header";
+    const json want = step.at("expect").at("rows");
+    ASSERT_EQ(rows.size() - 1, want.size()) << where_ << ": rows of\n" << csv;
+    for (size_t r = 0; r < want.size(); ++r) {
+      for (const auto& [name, value] : want[r].items()) {
+        auto col = std::find(rows[0].begin(), rows[0].end(), name);
+        ASSERT_NE(col, rows[0].end()) << where_ << ": no column " << name;
+        EXPECT_EQ(rows[r + 1].at(static_cast<size_t>(col - rows[0].begin())), value.get<std::string>())
+            << where_ << ": row " << r + 1 << " column " << name << "\n" << csv;
+      }
+    }
+  }
+
+  // RFC 4180 fields: CRLF row ends, quoted fields with doubled quotes.
+  static std::vector<std::vector<std::string>> read_csv(const std::string& text) {
+    std::vector<std::vector<std::string>> rows(1);
+    std::string field;
+    bool quoted = false;
+    for (size_t i = 0; i < text.size(); ++i) {
+      const char c = text[i];
+      if (quoted) {
+        if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+          field += '"';
+          ++i;
+        } else if (c == '"') {
+          quoted = false;
+        } else {
+          field += c;
+        }
+      } else if (c == '"') {
+        quoted = true;
+      } else if (c == ',') {
+        rows.back().push_back(std::move(field));
+        field.clear();
+      } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
+        rows.back().push_back(std::move(field));
+        field.clear();
+        rows.emplace_back();
+        ++i;
+      } else {
+        field += c;
+      }
+    }
+    rows.pop_back();  // after the last CRLF
+    return rows;
   }
 
   std::filesystem::path file_;
