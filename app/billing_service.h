@@ -177,6 +177,12 @@ class BillingService {
   AppContext context_;
 };
 
+// Applies a client's billing settings {"tax_treatment"?: "standard" |
+// "reverse_charge" | "exempt", "payment_terms_days"?: 0-365 or null (the
+// provider's)} to `billing` (the API's body and the import's "billing" of a
+// client). invalid_input with field errors; unknown fields are errors.
+Status apply_client_billing(store::ClientBilling& billing, const nlohmann::json& body);
+
 // JSON of billing (API, CLI, audit). Money as decimal strings next to
 // "currency", like app/work_codec.h.
 nlohmann::json to_json(const store::InvoiceRecord& invoice, bool with_lines);
