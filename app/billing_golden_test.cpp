@@ -116,7 +116,8 @@ class Scenario {
     provider.name = p.value("name", "Vos IT");
     provider.payment_terms_days = p.value("payment_terms_days", 14);
     provider.time_zone = p.value("time_zone", "Europe/Amsterdam");
-    if (p.contains("currency")) provider.currency = must(Currency::parse(p["currency"].get<std::string>()), name());
+    if (p.contains("currency"))
+      provider.currency = must(Currency::parse(p["currency"].get<std::string>()), name());
     provider.updated_at = clock_.now();
     must(tx.provider().put(provider), name() + " provider");
     must(tx.commit(), name());
@@ -140,11 +141,12 @@ class Scenario {
   InvoiceId invoice_of(const json& step) {
     ClientId client = client_of(step.at("client"));
     auto tx = must(store_->read(), where_);
-    auto rows = must(store::Sql(tx.connection())
-                         .query("SELECT id FROM invoices WHERE client_id = ? AND period = ? AND kind = 'invoice' "
-                                "ORDER BY id DESC LIMIT 1",
-                                client.value(), step.at("period").get<std::string>()),
-                     where_);
+    auto rows =
+        must(store::Sql(tx.connection())
+                 .query("SELECT id FROM invoices WHERE client_id = ? AND period = ? AND kind = 'invoice' "
+                        "ORDER BY id DESC LIMIT 1",
+                        client.value(), step.at("period").get<std::string>()),
+             where_);
     if (!must(rows->next(), where_)) fail(where_, "no invoice of the period for " + step["client"].dump());
     return InvoiceId(rows->i64(0));
   }
@@ -154,8 +156,8 @@ class Scenario {
     if (what == "billing_settings") {
       json body = json::object();
       if (step.contains("fee_tax_category")) {
-        body["fee_tax_category_id"] =
-            scalar("SELECT id FROM tax_categories WHERE code = '" + step["fee_tax_category"].get<std::string>() + "'");
+        body["fee_tax_category_id"] = scalar("SELECT id FROM tax_categories WHERE code = '" +
+                                             step["fee_tax_category"].get<std::string>() + "'");
       }
       must(billing_->update_settings(admin_, body), where_);
     } else if (what == "client_billing") {
@@ -183,9 +185,9 @@ class Scenario {
   void add_devices(const json& step) {
     ClientId client = client_of(step.at("client"));
     auto tx = must(store_->write(), where_);
-    const int64_t site = must(store::Sql(tx.connection())
-                                  .scalar("SELECT min(id) FROM sites WHERE client_id = ?", client.value()),
-                              where_);
+    const int64_t site = must(
+        store::Sql(tx.connection()).scalar("SELECT min(id) FROM sites WHERE client_id = ?", client.value()),
+        where_);
     const std::string zone = "Europe/Amsterdam";
     const CivilDate enrolled = must(parse_civil_date(step.at("enrolled_on").get<std::string>()), where_);
     for (int64_t i = 0; i < step.at("count").get<int64_t>(); ++i) {
@@ -197,10 +199,10 @@ class Scenario {
       d.device_class = step["class"] == "server" ? rmm::DeviceClass::server : rmm::DeviceClass::workstation;
       d.enrolled_at = must(start_of_day(enrolled, zone), where_) + std::chrono::hours(12);
       d.created_at = d.updated_at = d.enrolled_at;
-      const rmm::DeviceId id = must(store::DeviceRepository(tx.connection())
-                                        .insert(d, "golden-credential-" + std::to_string(devices_),
-                                                rmm::EnrollmentTokenId()),
-                                    where_);
+      const rmm::DeviceId id =
+          must(store::DeviceRepository(tx.connection())
+                   .insert(d, "golden-credential-" + std::to_string(devices_), rmm::EnrollmentTokenId()),
+               where_);
       if (step.contains("revoked_on")) {
         const CivilDate revoked = must(parse_civil_date(step["revoked_on"].get<std::string>()), where_);
         must(store::DeviceRepository(tx.connection())
@@ -248,8 +250,9 @@ class Scenario {
     }
     for (const auto& c : result.clients) {
       if (!expected_clients.count(c.client_id.value())) {
-        EXPECT_EQ(c.outcome, "nothing_to_bill") << where_ << ": unexpected outcome for client " << c.client_name
-                                                << (c.error ? ": " + describe(*c.error) : "");
+        EXPECT_EQ(c.outcome, "nothing_to_bill")
+            << where_ << ": unexpected outcome for client " << c.client_name
+            << (c.error ? ": " + describe(*c.error) : "");
       }
     }
     check_nothing_new(period, billing_date);
@@ -268,7 +271,8 @@ class Scenario {
     }
     EXPECT_EQ(scalar("SELECT count(*) FROM invoices"), invoices) << where_ << ": " << period << " again";
     EXPECT_EQ(scalar("SELECT count(*) FROM invoice_lines"), lines) << where_ << ": " << period << " again";
-    EXPECT_EQ(scalar("SELECT coalesce(max(id), 0) FROM invoices"), max_id) << where_ << ": " << period << " again";
+    EXPECT_EQ(scalar("SELECT coalesce(max(id), 0) FROM invoices"), max_id)
+        << where_ << ": " << period << " again";
   }
 
   // {"client"?, "currency", "lines": [...], "net", "tax", "total", "tax_summary"?: [...]}
@@ -281,9 +285,9 @@ class Scenario {
     std::string got_lines;
     for (const auto& l : invoice.lines) {
       got_lines += "\n    " + std::string(to_string(l.kind)) + " | " + l.description + " | " +
-                   text_of(l.quantity) + " x " + l.unit_price.to_decimal() + " x " + text_of(l.factor) + " = " +
-                   l.amount.to_decimal() + " | " + l.tax.code + " " + text_of(l.tax.rate_percent) + "% " +
-                   l.tax_amount.to_decimal();
+                   text_of(l.quantity) + " x " + l.unit_price.to_decimal() + " x " + text_of(l.factor) +
+                   " = " + l.amount.to_decimal() + " | " + l.tax.code + " " + text_of(l.tax.rate_percent) +
+                   "% " + l.tax_amount.to_decimal();
     }
     if (want.contains("lines")) {
       ASSERT_EQ(invoice.lines.size(), lines.size()) << label << ": the lines are" << got_lines;
@@ -323,10 +327,13 @@ class Scenario {
         EXPECT_EQ(l.tax_amount.to_decimal(), w["tax"].get<std::string>()) << at;
       }
       if (w.contains("service_from")) {
-        EXPECT_EQ(l.service_from ? format_civil_date(*l.service_from) : "", w["service_from"].get<std::string>()) << at;
+        EXPECT_EQ(l.service_from ? format_civil_date(*l.service_from) : "",
+                  w["service_from"].get<std::string>())
+            << at;
       }
       if (w.contains("service_to")) {
-        EXPECT_EQ(l.service_to ? format_civil_date(*l.service_to) : "", w["service_to"].get<std::string>()) << at;
+        EXPECT_EQ(l.service_to ? format_civil_date(*l.service_to) : "", w["service_to"].get<std::string>())
+            << at;
       }
     }
     if (want.contains("net")) {
@@ -362,7 +369,8 @@ class Scenario {
       EXPECT_EQ(to_string(i.status), want["status"].get<std::string>()) << where_;
     }
     if (want.contains("issued_on")) {
-      EXPECT_EQ(i.issued_on ? format_civil_date(*i.issued_on) : "", want["issued_on"].get<std::string>()) << where_;
+      EXPECT_EQ(i.issued_on ? format_civil_date(*i.issued_on) : "", want["issued_on"].get<std::string>())
+          << where_;
     }
     if (want.contains("due_on")) {
       EXPECT_EQ(i.due_on ? format_civil_date(*i.due_on) : "", want["due_on"].get<std::string>()) << where_;
@@ -379,7 +387,8 @@ class Scenario {
   }
 
   // {"client", "period", "lines"?: [{"position", "quantity"?}], "issue"?: true,
-  //  "expect": {invoice fields, header fields, "original": {header fields}} | "expect_error": "invalid_input"}
+  //  "expect": {invoice fields, header fields, "original": {header fields}} | "expect_error":
+  //  "invalid_input"}
   void credit_note(const json& step) {
     const InvoiceId original = invoice_of(step);
     json body = json::object();
@@ -397,7 +406,8 @@ class Scenario {
     check_invoice(view.invoice, expect, "credit note");
     check_header(view, expect);
     EXPECT_EQ(view.invoice.kind, InvoiceKind::credit_note) << where_;
-    if (expect.contains("original")) check_header(must(billing_->get(admin_, original), where_), expect["original"]);
+    if (expect.contains("original"))
+      check_header(must(billing_->get(admin_, original), where_), expect["original"]);
   }
 
   // {"format": "xero"|"quickbooks", "period", "expect": {"rows": [{"<column>": "value", ...}]}}:
@@ -405,7 +415,8 @@ class Scenario {
   // columns it names.
   void check_export(const json& step) {
     const ExportFormat format = must(parse_export_format(step.at("format").get<std::string>()), where_);
-    const std::string csv = must(billing_->export_csv(admin_, format, step.at("period").get<std::string>()), where_);
+    const std::string csv =
+        must(billing_->export_csv(admin_, format, step.at("period").get<std::string>()), where_);
     const std::vector<std::vector<std::string>> rows = read_csv(csv);
     ASSERT_FALSE(rows.empty()) << where_ << ": no header";
     const json want = step.at("expect").at("rows");
@@ -415,7 +426,8 @@ class Scenario {
         auto col = std::find(rows[0].begin(), rows[0].end(), name);
         ASSERT_NE(col, rows[0].end()) << where_ << ": no column " << name;
         EXPECT_EQ(rows[r + 1].at(static_cast<size_t>(col - rows[0].begin())), value.get<std::string>())
-            << where_ << ": row " << r + 1 << " column " << name << "\n" << csv;
+            << where_ << ": row " << r + 1 << " column " << name << "\n"
+            << csv;
       }
     }
   }

@@ -70,16 +70,18 @@ std::string date_or_empty(const std::optional<CivilDate>& day, ExportDateOrder o
 }  // namespace
 
 const std::string_view kXeroColumns[29] = {
-    "*ContactName",    "EmailAddress",   "POAddressLine1", "POAddressLine2",  "POAddressLine3", "POAddressLine4",
-    "POCity",          "PORegion",       "POPostalCode",   "POCountry",       "*InvoiceNumber", "Reference",
-    "*InvoiceDate",    "*DueDate",       "Total",          "InventoryItemCode", "*Description", "*Quantity",
-    "*UnitAmount",     "Discount",       "*AccountCode",   "*TaxType",        "TaxAmount",      "TrackingName1",
-    "TrackingOption1", "TrackingName2",  "TrackingOption2", "Currency",       "BrandingTheme"};
+    "*ContactName",      "EmailAddress",    "POAddressLine1", "POAddressLine2", "POAddressLine3",
+    "POAddressLine4",    "POCity",          "PORegion",       "POPostalCode",   "POCountry",
+    "*InvoiceNumber",    "Reference",       "*InvoiceDate",   "*DueDate",       "Total",
+    "InventoryItemCode", "*Description",    "*Quantity",      "*UnitAmount",    "Discount",
+    "*AccountCode",      "*TaxType",        "TaxAmount",      "TrackingName1",  "TrackingOption1",
+    "TrackingName2",     "TrackingOption2", "Currency",       "BrandingTheme"};
 
 const std::string_view kQuickbooksColumns[16] = {
-    "InvoiceNo",       "Customer",     "InvoiceDate", "DueDate",    "Terms",       "Location",
-    "Memo",            "Item(Product/Service)", "ItemDescription", "ItemQuantity", "ItemRate", "ItemAmount",
-    "ItemTaxCode",     "ItemTaxAmount", "Currency",   "Service Date"};
+    "InvoiceNo",       "Customer",      "InvoiceDate", "DueDate",
+    "Terms",           "Location",      "Memo",        "Item(Product/Service)",
+    "ItemDescription", "ItemQuantity",  "ItemRate",    "ItemAmount",
+    "ItemTaxCode",     "ItemTaxAmount", "Currency",    "Service Date"};
 
 const char* to_string(ExportFormat format) { return kFormatNames[static_cast<size_t>(format)].data(); }
 
@@ -111,7 +113,8 @@ std::string format_export_date(CivilDate day, ExportDateOrder order) {
   return buffer;
 }
 
-Result<std::map<std::string, std::string>> parse_export_mapping(std::string_view text, const std::string& field) {
+Result<std::map<std::string, std::string>> parse_export_mapping(std::string_view text,
+                                                                const std::string& field) {
   std::map<std::string, std::string> out;
   size_t start = 0;
   while (start <= text.size()) {
@@ -159,7 +162,8 @@ ExportQuantity export_quantity(const InvoiceLine& line) {
   const __int128 rn = num / g, rd = den / g;
   const bool fits = rd > 0 && 10000 % rd == 0 && rn <= INT64_MAX && rn >= INT64_MIN;
   if (fits) {
-    return {Rational{static_cast<int64_t>(rn), static_cast<int64_t>(rd)}.to_string(), line.unit_price.to_decimal()};
+    return {Rational{static_cast<int64_t>(rn), static_cast<int64_t>(rd)}.to_string(),
+            line.unit_price.to_decimal()};
   }
   if (line.amount.is_negative()) return {"-1", (-line.amount).to_decimal()};
   return {"1", line.amount.to_decimal()};
@@ -178,10 +182,35 @@ std::string xero_csv(std::span<const ExportInvoice> invoices, const ExportOption
     for (const InvoiceLine& line : i.lines) {
       const ExportQuantity q = export_quantity(line);
       const std::string kind = to_string(line.kind);
-      row(out, {e.contact_name, e.email, e.address.line1, e.address.line2, "", "", e.address.city, e.address.region,
-                e.address.postal_code, e.address.country, i.number, reference, issued, due, total, "",
-                line.description, q.quantity, q.unit_amount, "", mapped(options.account_codes, kind, options.account_code),
-                tax_type(line, options), line.tax_amount.to_decimal(), "", "", "", "", i.currency.code(), ""});
+      row(out, {e.contact_name,
+                e.email,
+                e.address.line1,
+                e.address.line2,
+                "",
+                "",
+                e.address.city,
+                e.address.region,
+                e.address.postal_code,
+                e.address.country,
+                i.number,
+                reference,
+                issued,
+                due,
+                total,
+                "",
+                line.description,
+                q.quantity,
+                q.unit_amount,
+                "",
+                mapped(options.account_codes, kind, options.account_code),
+                tax_type(line, options),
+                line.tax_amount.to_decimal(),
+                "",
+                "",
+                "",
+                "",
+                i.currency.code(),
+                ""});
     }
   }
   return out;
@@ -199,10 +228,12 @@ std::string quickbooks_csv(std::span<const ExportInvoice> invoices, const Export
     const std::string memo = credit ? "Credit note for " + e.credited_number : std::string();
     for (const InvoiceLine& line : i.lines) {
       const ExportQuantity q = export_quantity(line);
-      const std::string item = mapped(options.quickbooks_items, to_string(line.kind), default_quickbooks_item(line.kind));
-      row(out, {i.number, e.contact_name, issued, due, terms, "", memo, item, line.description, q.quantity,
-                q.unit_amount, line.amount.to_decimal(), tax_type(line, options), line.tax_amount.to_decimal(),
-                i.currency.code(), date_or_empty(line.service_from, options.dates)});
+      const std::string item =
+          mapped(options.quickbooks_items, to_string(line.kind), default_quickbooks_item(line.kind));
+      row(out,
+          {i.number, e.contact_name, issued, due, terms, "", memo, item, line.description, q.quantity,
+           q.unit_amount, line.amount.to_decimal(), tax_type(line, options), line.tax_amount.to_decimal(),
+           i.currency.code(), date_or_empty(line.service_from, options.dates)});
     }
   }
   return out;

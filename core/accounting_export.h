@@ -50,8 +50,8 @@ std::string format_export_date(CivilDate day, ExportDateOrder order);
 // "reverse_charge", "exempt"); what is not mapped gets the default.
 struct ExportOptions {
   ExportDateOrder dates = ExportDateOrder::dmy;
-  std::string account_code = "200";                   // Xero AccountCode (Xero's default "Sales")
-  std::map<std::string, std::string> account_codes;   // by line kind
+  std::string account_code = "200";                  // Xero AccountCode (Xero's default "Sales")
+  std::map<std::string, std::string> account_codes;  // by line kind
   // The tax rate's name in the tool, by Tend tax code; default: the Tend
   // code itself, or "No VAT" for a line without a code.
   std::map<std::string, std::string> tax_types;
@@ -62,7 +62,8 @@ struct ExportOptions {
 // Parses "key=value;key=value" (spaces around keys and values trimmed; empty
 // text is an empty map). invalid_input (field `field`) for an entry without
 // '=' or an empty key.
-Result<std::map<std::string, std::string>> parse_export_mapping(std::string_view text, const std::string& field);
+Result<std::map<std::string, std::string>> parse_export_mapping(std::string_view text,
+                                                                const std::string& field);
 
 // An issued invoice or credit note with what the export says about its client.
 struct ExportInvoice {

@@ -65,8 +65,8 @@ size_t column(std::span<const std::string_view> columns, std::string_view name) 
   return 0;
 }
 
-InvoiceLine line(LineKind kind, std::string description, Rational quantity, int64_t unit_cents, Rational factor = {1, 1},
-                 int64_t rate = 21) {
+InvoiceLine line(LineKind kind, std::string description, Rational quantity, int64_t unit_cents,
+                 Rational factor = {1, 1}, int64_t rate = 21) {
   InvoiceLine l;
   l.kind = kind;
   l.description = std::move(description);
@@ -91,12 +91,12 @@ std::vector<ExportInvoice> sample() {
   i.issued_on = day(2026, 12, 1);
   i.due_on = day(2026, 12, 15);
   i.payment_terms_days = 14;
-  i.lines = {line(LineKind::recurring_fee, "Managed Basic: workstations, 2026-11-01 to 2026-11-14 (14 of 30 days)",
-                  {10, 1}, 2000, {7, 15}),
-             line(LineKind::time, "Remote support 2026-11-16 #1 Laptop – café, \"urgent\"", {3, 4}, 9500),
-             line(LineKind::time, "On-site (after hours x1.5)", {1, 1}, 9500, {3, 2}),
-             line(LineKind::part, "SSD 500 GB", {2, 1}, 7680),
-             line(LineKind::time, "Covered 50 min", {5, 6}, 0)};
+  i.lines = {
+      line(LineKind::recurring_fee, "Managed Basic: workstations, 2026-11-01 to 2026-11-14 (14 of 30 days)",
+           {10, 1}, 2000, {7, 15}),
+      line(LineKind::time, "Remote support 2026-11-16 #1 Laptop – café, \"urgent\"", {3, 4}, 9500),
+      line(LineKind::time, "On-site (after hours x1.5)", {1, 1}, 9500, {3, 2}),
+      line(LineKind::part, "SSD 500 GB", {2, 1}, 7680), line(LineKind::time, "Covered 50 min", {5, 6}, 0)};
   i.totals = *price_invoice(kEur, i.lines);
 
   ExportInvoice note = invoice;
@@ -139,7 +139,8 @@ TEST(ExportQuantity, CarriesQuantityTimesFactorOrFallsBackToOneTimesTheAmount) {
   EXPECT_EQ(half.quantity, "4");
   EXPECT_EQ(half.unit_amount, "25.00");
   // 10 x 20.00 x 7/15 = 93.33: 4.666... has no short decimal.
-  ExportQuantity prorated = export_quantity(priced(line(LineKind::recurring_fee, "f", {10, 1}, 2000, {7, 15})));
+  ExportQuantity prorated =
+      export_quantity(priced(line(LineKind::recurring_fee, "f", {10, 1}, 2000, {7, 15})));
   EXPECT_EQ(prorated.quantity, "1");
   EXPECT_EQ(prorated.unit_amount, "93.33");
   ExportQuantity credit = export_quantity(priced(line(LineKind::credit, "c", {-10, 1}, 2000, {7, 15})));
@@ -187,11 +188,12 @@ TEST(XeroCsv, OneRowPerLineAddingUpToEachInvoice) {
   for (size_t c = 0; c < rows[0].size(); ++c) EXPECT_EQ(rows[0][c], kXeroColumns[c]);
   std::span<const std::string_view> cols(kXeroColumns);
   const size_t name = column(cols, "*ContactName"), number = column(cols, "*InvoiceNumber"),
-               qty = column(cols, "*Quantity"), unit = column(cols, "*UnitAmount"), tax = column(cols, "TaxAmount"),
-               total = column(cols, "Total"), account = column(cols, "*AccountCode"), type = column(cols, "*TaxType"),
-               date = column(cols, "*InvoiceDate"), due = column(cols, "*DueDate"), ref = column(cols, "Reference"),
-               currency = column(cols, "Currency"), desc = column(cols, "*Description"),
-               po2 = column(cols, "POAddressLine2");
+               qty = column(cols, "*Quantity"), unit = column(cols, "*UnitAmount"),
+               tax = column(cols, "TaxAmount"), total = column(cols, "Total"),
+               account = column(cols, "*AccountCode"), type = column(cols, "*TaxType"),
+               date = column(cols, "*InvoiceDate"), due = column(cols, "*DueDate"),
+               ref = column(cols, "Reference"), currency = column(cols, "Currency"),
+               desc = column(cols, "*Description"), po2 = column(cols, "POAddressLine2");
   for (size_t r = 1; r < rows.size(); ++r) EXPECT_EQ(rows[r].size(), std::size(kXeroColumns)) << "row " << r;
   // Text with commas, quotes, newlines and UTF-8 comes back as it was.
   EXPECT_EQ(rows[1][name], "Bakkerij \"De Zon\", Zaandam");
@@ -246,8 +248,9 @@ TEST(QuickbooksCsv, OneRowPerLineWithTermsItemsAndServiceDates) {
   const size_t number = column(cols, "InvoiceNo"), customer = column(cols, "Customer"),
                date = column(cols, "InvoiceDate"), terms = column(cols, "Terms"), memo = column(cols, "Memo"),
                item = column(cols, "Item(Product/Service)"), qty = column(cols, "ItemQuantity"),
-               rate = column(cols, "ItemRate"), amount = column(cols, "ItemAmount"), code = column(cols, "ItemTaxCode"),
-               tax = column(cols, "ItemTaxAmount"), service = column(cols, "Service Date");
+               rate = column(cols, "ItemRate"), amount = column(cols, "ItemAmount"),
+               code = column(cols, "ItemTaxCode"), tax = column(cols, "ItemTaxAmount"),
+               service = column(cols, "Service Date");
   EXPECT_EQ(rows[1][number], "2026-000001");
   EXPECT_EQ(rows[1][customer], "Bakkerij \"De Zon\", Zaandam");
   EXPECT_EQ(rows[1][date], "12/01/2026");
@@ -263,7 +266,8 @@ TEST(QuickbooksCsv, OneRowPerLineWithTermsItemsAndServiceDates) {
     for (size_t r = 1; r < rows.size(); ++r) {
       if (rows[r][number] != e.invoice.number) continue;
       const Money a = *Money::parse(kEur, rows[r][amount]);
-      EXPECT_EQ(line_amount(*Money::parse(kEur, rows[r][rate]), *Rational::parse_decimal(rows[r][qty]), {1, 1}), a);
+      EXPECT_EQ(
+          line_amount(*Money::parse(kEur, rows[r][rate]), *Rational::parse_decimal(rows[r][qty]), {1, 1}), a);
       net += a;
       taxes += *Money::parse(kEur, rows[r][tax]);
     }
