@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Adds (or refreshes) the paths and schemas of billing in api/openapi.json:
 the billing run, invoices and credit notes, payments, AR ageing, the client
-statement and the billing settings.
+statement, the accounting exports and the billing settings.
 
 Loads the document, replaces only what belongs to this area (the paths and
 schemas named below), and writes it back with indent=1, so other areas'
@@ -136,6 +136,13 @@ def pdf_op():
     return o
 
 
+def csv_op(o):
+    """An operation whose 200 answer is a CSV file instead of JSON."""
+    o["responses"]["200"] = {"description": "A CSV file (RFC 4180, UTF-8, CRLF row ends)",
+                             "content": {"text/csv": {"schema": {"type": "string"}}}}
+    return o
+
+
 PATHS = {
     "/api/v1/billing/runs": {
         "post": op("runBilling", "Make the draft invoices of a period per client (idempotent; dry_run: roll back "
@@ -198,6 +205,15 @@ PATHS = {
     },
     "/api/v1/payments/{id}": {
         "get": op("getPayment", "Read a payment with its allocations.", BILLING_READERS, "Payment", params=ID),
+    },
+    "/api/v1/billing/exports/{format}": {
+        "get": csv_op(op("exportInvoices", "The issued invoices and credit notes whose issue date is in the period as "
+                                           "a CSV import file for Xero (sales invoices) or QuickBooks Online "
+                                           "(invoices), one row per line (docs/billing-rules.md, Accounting exports).",
+                         BILLING_READERS, "BillingRun",
+                         params=[{"name": "format", "in": "path", "required": True,
+                                  "schema": {"type": "string", "enum": ["xero", "quickbooks"]}},
+                                 {**query("period", "2026-11 or 2026-11-01..2026-11-15."), "required": True}])),
     },
     "/api/v1/reports/ar": {
         "get": op("getArAgeing", "AR ageing per client and currency (current, 1-30, 31-60, 61-90, 90+ days).",

@@ -1,7 +1,7 @@
 // Routes of billing: the billing run (with dry run), invoices and credit
 // notes (list, show, change or delete a draft, issue, send, credit note),
-// payments, AR ageing, the client statement, and the billing settings of
-// the provider and of a client.
+// payments, AR ageing, the client statement, the accounting exports (CSV for
+// Xero / QuickBooks) and the billing settings of the provider and of a client.
 //
 // Roles (docs/billing-rules.md): finance and admins run billing and change
 // invoices and payments; read_only reads; portal users read their own
@@ -242,6 +242,24 @@ void Api::add_billing_routes() {
         auto id = TEND_TRY(id_of<PaymentId>(c));
         return json_response(200,
                              to_json(TEND_TRY(TEND_TRY(billing_of(service))->get_payment(c.principal, id))));
+      });
+  add("GET", "/api/v1/billing/exports/{format}", kBillingReaders,
+      "export the issued invoices and credit notes of a period as CSV for Xero or QuickBooks Online",
+      [service](RequestContext& c) -> Result<HttpResponse> {
+        TEND_CHECK(only_query(c, {"period"}));
+        auto format = parse_export_format(c.param("format"));
+        if (!format) return std::unexpected(Error::not_found("no such export format (xero, quickbooks)"));
+        auto period = c.query("period");
+        if (!period) return std::unexpected(Error::invalid_field("period", "is required, e.g. 2026-11"));
+        HttpResponse r;
+        r.content_type = "text/csv; charset=utf-8";
+        r.body = TEND_TRY(TEND_TRY(billing_of(service))->export_csv(c.principal, *format, std::string(*period)));
+        std::string name = std::string(to_string(*format)) + "-" + std::string(*period) + ".csv";
+        for (char& ch : name) {
+          if (ch == '.' && &ch != &name[name.size() - 4]) ch = '_';  // "2026-11-01..2026-11-15" stays one name
+        }
+        r.add_header("Content-Disposition", "attachment; filename=\"" + name + "\"");
+        return r;
       });
   add("GET", "/api/v1/reports/ar", kBillingReaders, "read AR ageing per client as of a date",
       [service](RequestContext& c) -> Result<HttpResponse> {

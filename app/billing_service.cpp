@@ -745,6 +745,33 @@ Result<store::PaymentRecord> BillingService::get_payment(const Principal& caller
   });
 }
 
+Result<std::string> BillingService::export_csv(const Principal& caller, ExportFormat format,
+                                              const std::string& period_text) {
+  if (caller.is_portal()) return std::unexpected(Error::forbidden("accounting exports are for staff"));
+  const BillingPeriod period = TEND_TRY(BillingPeriod::parse(period_text));
+  std::vector<ExportInvoice> rows;
+  TEND_CHECK(store::in_read_transaction(context_.store, [&](Transaction& tx) -> Status {
+    std::map<ClientId, Client> clients;
+    for (InvoiceId id : TEND_TRY(tx.invoices().issued_between(period.first_day, period.last_day))) {
+      InvoiceRecord invoice = TEND_TRY(tx.invoices().get(id));
+      auto known = clients.find(invoice.client_id);
+      if (known == clients.end()) {
+        known = clients.emplace(invoice.client_id, TEND_TRY(tx.clients().get(invoice.client_id))).first;
+      }
+      ExportInvoice row;
+      row.contact_name = known->second.name;
+      row.email = known->second.email;
+      row.address = known->second.address;
+      row.credited_number = invoice.credited_number;
+      row.invoice = std::move(static_cast<Invoice&>(invoice));
+      rows.push_back(std::move(row));
+    }
+    return {};
+  }));
+  return format == ExportFormat::xero ? xero_csv(rows, context_.config.exports)
+                                      : quickbooks_csv(rows, context_.config.exports);
+}
+
 Result<Page<store::PaymentRecord>> BillingService::list_payments(const Principal& caller,
                                                                  store::PaymentFilter filter,
                                                                  const PageRequest& page) {
@@ -896,6 +923,31 @@ Result<store::ClientBilling> BillingService::client_billing(const Principal& cal
   });
 }
 
+Status apply_client_billing(store::ClientBilling& billing, const json& body) {
+  FieldErrors errors;
+  JsonReader reader(body, errors);
+  reader.only({"tax_treatment", "payment_terms_days"});
+  if (body.contains("tax_treatment")) {
+    std::string text;
+    reader.text("tax_treatment", text);
+    if (auto parsed = parse_tax_treatment(text))
+      billing.tax_treatment = *parsed;
+    else
+      errors.add("tax_treatment", parsed.error().message);
+  }
+  if (body.contains("payment_terms_days")) {
+    if (body["payment_terms_days"].is_null()) {
+      billing.payment_terms_days.reset();
+    } else {
+      int days = 0;
+      reader.integer("payment_terms_days", days);
+      if (days < 0 || days > 365) errors.add("payment_terms_days", "must be between 0 and 365");
+      billing.payment_terms_days = days;
+    }
+  }
+  return std::move(errors).status();
+}
+
 Result<store::ClientBilling> BillingService::update_client_billing(const Principal& caller, ClientId client,
                                                                    const json& body) {
   const Instant now = context_.clock.now();
@@ -903,28 +955,7 @@ Result<store::ClientBilling> BillingService::update_client_billing(const Princip
     TEND_CHECK(tx.clients().get(client));
     store::ClientBilling b = TEND_TRY(tx.billing_settings().client(client));
     const json before = to_json(b);
-    FieldErrors errors;
-    JsonReader reader(body, errors);
-    reader.only({"tax_treatment", "payment_terms_days"});
-    if (body.contains("tax_treatment")) {
-      std::string text;
-      reader.text("tax_treatment", text);
-      if (auto parsed = parse_tax_treatment(text))
-        b.tax_treatment = *parsed;
-      else
-        errors.add("tax_treatment", parsed.error().message);
-    }
-    if (body.contains("payment_terms_days")) {
-      if (body["payment_terms_days"].is_null()) {
-        b.payment_terms_days.reset();
-      } else {
-        int days = 0;
-        reader.integer("payment_terms_days", days);
-        if (days < 0 || days > 365) errors.add("payment_terms_days", "must be between 0 and 365");
-        b.payment_terms_days = days;
-      }
-    }
-    TEND_CHECK(std::move(errors).status());
+    TEND_CHECK(apply_client_billing(b, body));
     b.updated_at = now;
     TEND_CHECK(tx.billing_settings().put_client(b));
     TEND_CHECK(tx.audit().append(audit_event(caller, now, "client.billing_updated", "client", client.value(),

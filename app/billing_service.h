@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "app/context.h"
+#include "core/accounting_export.h"
 #include "core/billing.h"
 #include "core/paging.h"
 #include "core/receivables.h"
@@ -179,6 +180,13 @@ class BillingService {
   // A client's statement as of `as_of` (default today).
   Result<ClientStatement> statement(const Principal& caller, ClientId client, std::optional<CivilDate> as_of);
 
+  // The accounting export of a period ("2026-11" or a range, like a run):
+  // every issued invoice and credit note whose issue date is in it, one CSV
+  // row per line, as core/accounting_export.h builds it with the
+  // [export] options of the configuration. Staff only (portal users get
+  // forbidden); invalid_input (field "period") for a bad period.
+  Result<std::string> export_csv(const Principal& caller, ExportFormat format, const std::string& period);
+
   // The provider's billing settings: {"fee_tax_category_id"}.
   Result<store::BillingSettings> settings(const Principal& caller);
   Result<store::BillingSettings> update_settings(const Principal& caller, const nlohmann::json& body);
@@ -199,6 +207,12 @@ class BillingService {
   Error refuse_change(const Principal& caller, const store::InvoiceRecord& invoice, std::string_view attempt);
   AppContext context_;
 };
+
+// Applies a client's billing settings {"tax_treatment"?: "standard" |
+// "reverse_charge" | "exempt", "payment_terms_days"?: 0-365 or null (the
+// provider's)} to `billing` (the API's body and the import's "billing" of a
+// client). invalid_input with field errors; unknown fields are errors.
+Status apply_client_billing(store::ClientBilling& billing, const nlohmann::json& body);
 
 // JSON of billing (API, CLI, audit). Money as decimal strings next to
 // "currency", like app/work_codec.h.

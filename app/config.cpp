@@ -75,6 +75,20 @@ const char* cost_name(PasswordCost c) {
         }                                                                                          \
   }
 
+std::string join_mapping(const std::map<std::string, std::string>& map) {
+  std::string out;
+  for (const auto& [k, v] : map) out += (out.empty() ? "" : ";") + k + "=" + v;
+  return out;
+}
+
+Result<std::map<std::string, std::string>> mapping(const std::string& key, const toml::node& node) {
+  auto text = TEND_TRY(as<std::string>(key, node));
+  auto parsed = parse_export_mapping(text, key);
+  if (!parsed) return std::unexpected(bad(key, parsed.error().fields.empty() ? parsed.error().message
+                                                                             : parsed.error().fields[0].message));
+  return parsed;
+}
+
 const std::vector<Key>& keys() {
   static const std::vector<Key> k = {
       Key{"server", "listen", "Address and port to listen on (HOST:PORT; port 0 picks a free port).",
@@ -146,6 +160,47 @@ const std::vector<Key>& keys() {
       TEND_INT_KEY(rmm, rollup_interval_seconds, "How often rollups, retention and the offline sweep run.", 5, 86400),
       TEND_INT_KEY(rmm, ingest_queue_max, "Check-ins waiting for the writer before new ones get 503.", 100, 10000000),
       TEND_INT_KEY(rmm, ingest_batch_max, "Most agent records stored in one group commit.", 1, 1000000),
+      Key{"export", "date_format", "Dates in accounting exports: \"DD/MM/YYYY\", \"MM/DD/YYYY\" or \"YYYY-MM-DD\".",
+          [](const Config& c) {
+            return quoted(c.exports.dates == ExportDateOrder::dmy   ? "DD/MM/YYYY"
+                          : c.exports.dates == ExportDateOrder::mdy ? "MM/DD/YYYY"
+                                                                    : "YYYY-MM-DD");
+          },
+          [](Config& c, const std::string& key, const toml::node& n) -> Status {
+            auto order = parse_export_date_order(TEND_TRY(as<std::string>(key, n)));
+            if (!order) return std::unexpected(bad(key, "must be \"DD/MM/YYYY\", \"MM/DD/YYYY\" or \"YYYY-MM-DD\""));
+            c.exports.dates = *order;
+            return {};
+          }},
+      Key{"export", "account_code", "Xero AccountCode of every exported line (revenue account).",
+          [](const Config& c) { return quoted(c.exports.account_code); },
+          [](Config& c, const std::string& key, const toml::node& n) -> Status {
+            c.exports.account_code = TEND_TRY(as<std::string>(key, n));
+            return {};
+          }},
+      Key{"export", "account_codes",
+          "Xero AccountCode by line kind, e.g. \"recurring_fee=210;block_purchase=220\" (others: account_code).",
+          [](const Config& c) { return quoted(join_mapping(c.exports.account_codes)); },
+          [](Config& c, const std::string& key, const toml::node& n) -> Status {
+            c.exports.account_codes = TEND_TRY(mapping(key, n));
+            return {};
+          }},
+      Key{"export", "tax_types",
+          "The tax rate's name in Xero / QuickBooks by Tend tax code, e.g. \"NL21=21% (VAT on Income);exempt=Exempt "
+          "Income\" (others: the Tend code; no code: \"No VAT\").",
+          [](const Config& c) { return quoted(join_mapping(c.exports.tax_types)); },
+          [](Config& c, const std::string& key, const toml::node& n) -> Status {
+            c.exports.tax_types = TEND_TRY(mapping(key, n));
+            return {};
+          }},
+      Key{"export", "quickbooks_items",
+          "QuickBooks Item(Product/Service) by line kind, e.g. \"time=Hours\" (defaults: recurring_fee=Managed "
+          "services, block_purchase=Prepaid hours, time=Labour, part=Parts, service=Fixed-price services).",
+          [](const Config& c) { return quoted(join_mapping(c.exports.quickbooks_items)); },
+          [](Config& c, const std::string& key, const toml::node& n) -> Status {
+            c.exports.quickbooks_items = TEND_TRY(mapping(key, n));
+            return {};
+          }},
   };
   return k;
 }

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "app/crypto.h"
+#include "core/accounting_export.h"
 #include "core/error.h"
 
 namespace tend {
@@ -65,6 +66,10 @@ struct Config {
   AuthConfig auth;
   LogConfig log;
   RmmConfig rmm;
+  // [export]: what the accounting exports (core/accounting_export.h) write
+  // that Tend does not know: account codes, tax rate names, item names and
+  // the date format of the tools.
+  ExportOptions exports;
 };
 
 // The commented tend.toml written by `tend init`: every key with its default.

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "app/audit.h"
+#include "app/billing_service.h"
 #include "app/crypto.h"
 #include "app/json_codec.h"
 #include "app/service_desk_codec.h"
@@ -319,6 +320,8 @@ class Importer {
     json sites = body.contains("sites") ? body["sites"] : json::array();
     json contacts = body.contains("contacts") ? body["contacts"] : json::array();
     json rates = body.contains("rates") ? body["rates"] : json::array();
+    json billing = body.contains("billing") ? body["billing"] : json();
+    body.erase("billing");
     body.erase("sites");
     body.erase("contacts");
     body.erase("rates");
@@ -342,6 +345,16 @@ class Importer {
     clients_[c.reference] = c;
     ++summary_.clients;
     if (policy) check(prefix + ".sla_policy", tx_.sla_policies().set_client_default(c.id, *policy, now_));
+    if (!billing.is_null()) {
+      store::ClientBilling b;
+      b.client_id = c.id;
+      b.updated_at = now_;
+      if (!billing.is_object()) {
+        add(prefix + ".billing", "must be an object: {\"tax_treatment\"?, \"payment_terms_days\"?}");
+      } else if (check(prefix + ".billing", apply_client_billing(b, billing))) {
+        check(prefix + ".billing", tx_.billing_settings().put_client(b));
+      }
+    }
     std::map<std::string, SiteId> site_ids;
     if (!sites.is_array()) add(prefix + ".sites", "must be an array");
     for (size_t i = 0; sites.is_array() && i < sites.size(); ++i) {

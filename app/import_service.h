@@ -1,7 +1,7 @@
-// `tend import FILE.json`: loads clients (with sites, contacts and rates),
-// users, tax categories, work types, technicians' cost rates, the
-// catalogue, contracts, tickets, fixed-price services, time entries and
-// part usage in ONE write transaction: all or nothing. The format is
+// `tend import FILE.json`: loads clients (with sites, contacts, rates and
+// billing settings), users, tax categories, work types, technicians' cost
+// rates, the catalogue, contracts, tickets, fixed-price services, time
+// entries and part usage in ONE write transaction: all or nothing. The format is
 // documented in docs/import-format.md (example: docs/import-example.json).
 //
 // References between records use natural keys: clients by `reference`,

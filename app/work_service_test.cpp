@@ -385,6 +385,39 @@ TEST_F(WorkTest, ImportStoresEverythingInOneGo) {
   EXPECT_EQ(cable.stock_on_hand, 18);
 }
 
+TEST_F(WorkTest, ImportSetsAClientsTaxTreatmentAndPaymentTermsOrNamesTheBadField) {
+  json doc = import_document();
+  doc["clients"][0]["billing"] = {{"tax_treatment", "reverse_charge"}, {"payment_terms_days", 30}};
+  ok(import_->run(admin_, doc, false));
+  {
+    auto tx = ok(store_->read());
+    auto rows = ok(store::Sql(tx.connection())
+                       .scalar("SELECT count(*) FROM client_billing WHERE tax_treatment = 'reverse_charge' "
+                               "AND payment_terms_days = 30"));
+    EXPECT_EQ(rows, 1);
+  }
+  json bad = import_document();
+  bad["clients"][0]["reference"] = "OTHER-1";
+  bad["clients"][0]["name"] = "Other";
+  bad["clients"][0]["billing"] = {{"tax_treatment", "zero"}, {"payment_terms_days", 400}, {"iban", "x"}};
+  bad.erase("tax_categories");
+  bad.erase("work_types");
+  bad.erase("catalogue");
+  bad.erase("users");
+  bad.erase("tickets");
+  bad.erase("time_entries");
+  bad.erase("part_usages");
+  bad.erase("contracts");
+  auto result = import_->run(admin_, bad, false);
+  ASSERT_FALSE(result);
+  const std::string fields = fields_of(result.error());
+  EXPECT_NE(fields.find("clients[0].billing.tax_treatment"), std::string::npos) << fields;
+  EXPECT_NE(fields.find("clients[0].billing.payment_terms_days"), std::string::npos) << fields;
+  EXPECT_NE(fields.find("clients[0].billing.iban"), std::string::npos) << fields;
+  bad["clients"][0]["billing"] = "exempt";
+  EXPECT_NE(fields_of(import_->run(admin_, bad, false).error()).find("clients[0].billing"), std::string::npos);
+}
+
 TEST_F(WorkTest, ABadImportStoresNothingAndNamesEachRecordAndField) {
   json doc = import_document();
   doc["time_entries"].push_back({{"ticket", "T1"}, {"user", "piet@vos-it.nl"}, {"work_type", "remot"},

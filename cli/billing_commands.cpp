@@ -159,6 +159,40 @@ ReplyOutcome run_with_progress(ApiClient& api, const json& body) {
 }  // namespace
 
 void add_billing_commands(CLI::App& app, int& exit_code) {
+  // ---- tend billing export --------------------------------------------------------------------------------
+  {
+    CLI::App* billing = group(app, "billing", "Billing runs: draft invoices for a period");
+    auto target = std::make_shared<Target>();
+    auto format = std::make_shared<std::string>();
+    auto period = std::make_shared<std::string>();
+    auto out = std::make_shared<std::string>();
+    auto* c = billing->add_subcommand(
+        "export",
+        "Write the issued invoices and credit notes of a period as a CSV import file for Xero or QuickBooks "
+        "Online (one row per line; docs/billing-rules.md, Accounting exports)");
+    target->add_options(*c);
+    c->add_option("--format", *format, "xero or quickbooks")->required()->check(CLI::IsMember({"xero", "quickbooks"}));
+    c->add_option("--period", *period, "A month (2026-11) or a range (2026-11-01..2026-11-15)")->required();
+    c->add_option("--out", *out, "Write to this file (default: standard output)");
+    c->callback([=, &exit_code] {
+      exit_code = [&]() -> int {
+        auto connection = connect(*target);
+        if (!connection) return report(connection.error());
+        auto reply = connection->client->call(
+            "GET", "/api/v1/billing/exports/" + *format + "?period=" + escape(*period), "");
+        if (!reply || reply->status < 200 || reply->status >= 300) return check_reply(reply).exit_code;
+        if (out->empty()) {
+          std::cout << reply->body << std::flush;
+          return kOk;
+        }
+        std::ofstream file(*out, std::ios::binary | std::ios::trunc);
+        file << reply->body;
+        file.close();
+        if (!file) return report(Error::internal("cannot write " + *out));
+        return kOk;
+      }();
+    });
+  }
   // ---- tend billing run -----------------------------------------------------------------------------------
   {
     CLI::App* billing = group(app, "billing", "Billing runs: draft invoices for a period");

@@ -314,6 +314,16 @@ Result<std::vector<InvoiceId>> InvoiceRepository::drafts_for_period(ClientId cli
   return out;
 }
 
+Result<std::vector<InvoiceId>> InvoiceRepository::issued_between(CivilDate from, CivilDate to) {
+  auto rows = TEND_TRY(sql_.query(
+      "SELECT id FROM invoices WHERE status <> 'draft' AND issued_on >= ? AND issued_on <= ? "
+      "ORDER BY issued_on, number, id",
+      format_civil_date(from), format_civil_date(to)));
+  std::vector<InvoiceId> out;
+  while (TEND_TRY(rows->next())) out.push_back(InvoiceId(rows->i64(0)));
+  return out;
+}
+
 Status InvoiceRepository::delete_draft(InvoiceId id) {
   auto rows = TEND_TRY(sql_.query("SELECT status FROM invoices WHERE id = ?", id.value()));
   if (!TEND_TRY(rows->next())) return std::unexpected(Error::not_found("invoice not found"));

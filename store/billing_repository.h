@@ -81,6 +81,9 @@ class InvoiceRepository {
   // is removed or is already invoiced (nothing is rolled back here: the
   // caller's transaction or savepoint must be).
   Status mark_billed(InvoiceId invoice, Instant at);
+  // The issued invoices and credit notes (not drafts) whose issue date is
+  // in from..to (inclusive), by issue date and number.
+  Result<std::vector<InvoiceId>> issued_between(CivilDate from, CivilDate to);
   // Every item key on a line of any of the client's invoices.
   Result<std::set<std::string>> billed_item_keys(ClientId client);
 

@@ -343,5 +343,75 @@ TEST(Billing, InvoicePdfsForStaffAndTheClientsOwnPortalUserOnly) {
   EXPECT_EQ(missing.exit_code, 3);  // not found
 }
 
+TEST(Billing, AccountingExportsOfAPeriodComeAsCsvFromTheApiAndTheCli) {
+  Office o;
+  // "Café" and a quote in the name, a comma in the subject: the CSV must quote them.
+  int64_t cafe = o.create("/api/v1/clients", {{"name", "Café \"De Ster\", Utrecht"}, {"reference", "CAF-003"}});
+  int64_t ticket = o.create(
+      "/api/v1/tickets", {{"subject", "Wifi, again"}, {"client_id", cafe}, {"priority", "P3"}}, o.technician);
+  o.create("/api/v1/time-entries",
+           {{"ticket_id", ticket}, {"work_type_id", o.remote}, {"work_date", "2026-11-23"}, {"minutes", 120}},
+           o.technician);
+  ASSERT_EQ(o.http.post("/api/v1/tickets/" + std::to_string(ticket) + "/approve-work", json::object(), o.finance)
+                .status,
+            200);
+  auto run = o.http.post("/api/v1/billing/runs", {{"period", "2026-11"}, {"client_id", cafe}}, o.finance);
+  ASSERT_EQ(run.status, 200) << run.body;
+  const int64_t invoice = run.json()["clients"][0]["invoice"]["id"];
+  const std::string path = "/api/v1/invoices/" + std::to_string(invoice);
+  auto issued = o.http.post(path + "/issue", json::object(), o.finance);
+  ASSERT_EQ(issued.status, 200) << issued.body;
+  const std::string number = issued.json()["number"];
+  const std::string month = issued.json()["issued_on"].get<std::string>().substr(0, 7);  // the server's today
+  // 2 h x 95.00 = 190.00 + 39.90 VAT; a credit note for half an hour: -47.50 - 9.98.
+  auto note = o.http.post(path + "/credit-note", {{"lines", {{{"position", 1}, {"quantity", "0.5"}}}}}, o.finance);
+  ASSERT_EQ(note.status, 201) << note.body;
+  auto credit = o.http.post("/api/v1/invoices/" + std::to_string(note.json()["id"].get<int64_t>()) + "/issue",
+                            json::object(), o.finance);
+  ASSERT_EQ(credit.status, 200) << credit.body;
+  const std::string credit_number = credit.json()["number"];
+
+  auto xero = o.http.get("/api/v1/billing/exports/xero?period=" + month, o.reader);
+  ASSERT_EQ(xero.status, 200) << xero.body;
+  EXPECT_EQ(xero.headers["content-type"], "text/csv; charset=utf-8");
+  EXPECT_NE(xero.headers["content-disposition"].find("xero-" + month + ".csv"), std::string::npos);
+  EXPECT_EQ(xero.body.rfind("*ContactName,EmailAddress,POAddressLine1,", 0), 0u) << xero.body;
+  const std::string name = "\"Café \"\"De Ster\"\", Utrecht\"";
+  EXPECT_NE(xero.body.find(name + ",,,,,,,,,," + number + ",,"), std::string::npos) << xero.body;
+  EXPECT_NE(xero.body.find(",229.90,,\"Remote support 2026-11-23 — #"), std::string::npos) << xero.body;
+  EXPECT_NE(xero.body.find("Wifi, again\",2,95.00,,200,NL21,39.90,,,,,EUR,\r\n"), std::string::npos) << xero.body;
+  EXPECT_NE(xero.body.find(credit_number + ",Credit note for " + number + ","), std::string::npos) << xero.body;
+  EXPECT_NE(xero.body.find(",-57.48,,\"Credit: Remote support"), std::string::npos) << xero.body;
+  EXPECT_NE(xero.body.find("Wifi, again\",-0.5,95.00,,200,NL21,-9.98,"), std::string::npos) << xero.body;
+  EXPECT_EQ(std::count(xero.body.begin(), xero.body.end(), '\n'), 3);  // header + 2 rows
+
+  // The CLI writes the QuickBooks file; a month without issued invoices is just the header.
+  auto token =
+      o.http.post("/api/v1/api-tokens", {{"name", "cli"}}, o.finance).json()["token"].get<std::string>();
+  TempDir dir;
+  const std::string file = dir.path() + "/qbo.csv";
+  auto cli = o.tend({"billing", "export", "--format", "quickbooks", "--period", month, "--out", file}, token);
+  ASSERT_EQ(cli.exit_code, 0) << cli.err;
+  std::ifstream in(file, std::ios::binary);
+  const std::string qbo((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(qbo.rfind("InvoiceNo,Customer,InvoiceDate,DueDate,Terms,Location,Memo,Item(Product/Service),", 0), 0u)
+      << qbo;
+  EXPECT_NE(qbo.find(number + "," + name + ","), std::string::npos) << qbo;
+  EXPECT_NE(qbo.find(",Net 14,,,Labour,"), std::string::npos) << qbo;
+  EXPECT_NE(qbo.find(",-0.5,95.00,-47.50,NL21,-9.98,EUR,"), std::string::npos) << qbo;
+  auto empty = o.tend({"billing", "export", "--format", "xero", "--period", "2001-01"}, token);
+  ASSERT_EQ(empty.exit_code, 0) << empty.err;
+  EXPECT_EQ(std::count(empty.out.begin(), empty.out.end(), '\n'), 1) << empty.out;
+
+  // Roles and bad input.
+  EXPECT_EQ(o.http.get("/api/v1/billing/exports/xero?period=" + month, o.portal).status, 403);
+  EXPECT_EQ(o.http.get("/api/v1/billing/exports/xero?period=" + month, o.technician).status, 403);
+  EXPECT_EQ(o.http.get("/api/v1/billing/exports/sage?period=" + month, o.finance).status, 404);
+  EXPECT_EQ(o.http.get("/api/v1/billing/exports/xero?period=2026-13", o.finance).status, 422);
+  EXPECT_EQ(o.http.get("/api/v1/billing/exports/xero", o.finance).status, 422);
+  auto bad = o.tend({"billing", "export", "--format", "xero", "--period", "nope"}, token);
+  EXPECT_EQ(bad.exit_code, 2) << bad.err;
+}
+
 }  // namespace
 }  // namespace tend::testing
