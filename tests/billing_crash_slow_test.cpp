@@ -1,5 +1,5 @@
-// Crash test of the billing run (slow-ish: about half a minute under ASan;
-// ctest label "slow"): the real `tend billing run --data DIR` is killed
+// Crash test of the billing run (slow-ish: 40-50 s under ASan on a loaded
+// 2-core machine; "slow" in its name, ctest label "integration"): the real `tend billing run --data DIR` is killed
 // with SIGKILL at random moments, again and again, on a copy of a data
 // directory with a few hundred clients of work (bench/billing_data.h), and
 // after every kill the database must hold only whole drafts:
@@ -44,7 +44,7 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 const char* kPeriod = "2026-10";
-constexpr int kClients = 200;
+constexpr int kClients = 160;
 
 // Starts `tend args...` with output to /dev/null; returns its pid.
 pid_t spawn_tend(const std::vector<std::string>& args) {
@@ -233,7 +233,7 @@ TEST(BillingCrashSlow, KilledRunsLeaveWholeDraftsAndTheFinalRunEqualsAnUninterru
   std::mt19937_64 random(std::random_device{}());
   std::uniform_int_distribution<int64_t> delay_ms(0, duration_ms);
   int hits = 0, partial = 0, finished = 0, attempts = 0;
-  while (hits < 24 && attempts < 60) {
+  while (hits < 22 && attempts < 60) {
     ++attempts;
     const pid_t pid = spawn_tend(run_args(b));
     std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(random)));
