@@ -250,6 +250,7 @@ TEST(Billing, TheDemoHasSixMonthsOfIssuedPaidPartlyPaidAndOverdueInvoices) {
   }
   EXPECT_NE(shown.find("100%  8/8 clients"), std::string::npos) << shown;
   EXPECT_NE(shown.find("Dry run for " + last_period), std::string::npos) << shown;
+}
 
 // The text of a PDF, by poppler's pdftotext (poppler-utils, installed by
 // tend.sh; missing, the test fails).
