@@ -67,6 +67,9 @@ SCHEMAS = {
         "credit_notes": {"type": "array", "items": obj({"id": {"type": "integer"}, "number": nullable("string"),
                                                         "status": INVOICE_STATUS, "total": MONEY})}}),
     "InvoiceInput": obj({"notes": {"type": "string", "maxLength": 2000}}),
+    "ManualLineInput": obj({"description": {"type": "string", "maxLength": 1000}, "quantity": DECIMAL,
+                            "unit": {"type": "string", "maxLength": 20}, "unit_price": MONEY,
+                            "tax_category_id": nullable("integer")}, ["description", "unit_price"]),
     "IssueInput": obj({"issued_on": {**DATE, "description": "The issue date (default today)."}}),
     "CreditNoteInput": obj({"lines": {"type": "array", "items": obj(
         {"position": {"type": "integer", "minimum": 1}, "quantity": DECIMAL}, ["position"])},
@@ -183,6 +186,16 @@ PATHS = {
     },
     "/api/v1/invoices/{id}/pdf": {
         "get": pdf_op(),
+    },
+    "/api/v1/invoices/{id}/lines": {
+        "post": op("addInvoiceLine", "Add a line by hand to a draft invoice (kept when a run regenerates the "
+                   "draft).", BILLING_EDITORS, "InvoiceDetails", "201", params=ID, body="ManualLineInput"),
+    },
+    "/api/v1/invoices/{id}/lines/{position}": {
+        "delete": op("removeInvoiceLine", "Remove a line added by hand from a draft; later lines move up.",
+                     BILLING_EDITORS, "InvoiceDetails",
+                     params=ID + [{"name": "position", "in": "path", "required": True,
+                                   "schema": {"type": "integer", "minimum": 1}}]),
     },
     "/api/v1/invoices/{id}/issue": {
         "post": op("issueInvoice", "Issue a draft today (or on issued_on, not in the future and not before the "

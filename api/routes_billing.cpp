@@ -194,6 +194,20 @@ void Api::add_billing_routes() {
         TEND_CHECK(TEND_TRY(billing_of(service))->remove(c.principal, id));
         return no_content();
       });
+  add("POST", "/api/v1/invoices/{id}/lines", kBillingEditors,
+      "add a line by hand to a draft (an issued invoice is refused and logged)",
+      [service](RequestContext& c) -> Result<HttpResponse> {
+        auto id = TEND_TRY(id_of<InvoiceId>(c));
+        return json_response(
+            201, to_json(TEND_TRY(TEND_TRY(billing_of(service))->add_line(c.principal, id, TEND_TRY(body_of(c))))));
+      });
+  add("DELETE", "/api/v1/invoices/{id}/lines/{position}", kBillingEditors,
+      "remove a line added by hand from a draft", [service](RequestContext& c) -> Result<HttpResponse> {
+        auto id = TEND_TRY(id_of<InvoiceId>(c));
+        const int64_t position = TEND_TRY(c.id_param("position"));
+        return json_response(
+            200, to_json(TEND_TRY(TEND_TRY(billing_of(service))->remove_line(c.principal, id, position))));
+      });
   add("POST", "/api/v1/invoices/{id}/issue", kBillingEditors,
       "issue a draft with the next number of the year", [service](RequestContext& c) -> Result<HttpResponse> {
         auto id = TEND_TRY(id_of<InvoiceId>(c));

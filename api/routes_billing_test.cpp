@@ -216,6 +216,67 @@ TEST_F(BillingRoutesTest, IssueDatesMayBeBackDatedButNumbersFollowDates) {
   EXPECT_EQ(second["number"], "2026-000002");
 }
 
+TEST_F(BillingRoutesTest, LinesAddedByHandSurviveRegenerationAndLeaveWithTheirDraftOnly) {
+  const std::string finance = tokens_["finance"];
+  json run = expect(200, "POST", "/api/v1/billing/runs", {{"period", "2026-11"}}, finance);
+  const std::string path = "/api/v1/invoices/" + std::to_string(draft_of(run, bakery_));
+
+  json added = expect(
+      201, "POST", path + "/lines",
+      {{"description", "Reiskosten Almere"}, {"quantity", "2"}, {"unit", "trip"}, {"unit_price", "12.50"}},
+      finance);
+  ASSERT_EQ(added["lines"].size(), 2u);
+  EXPECT_EQ(added["lines"][1]["kind"], "manual");
+  EXPECT_EQ(added["lines"][1]["amount"], "25.00");
+  EXPECT_EQ(added["total"], "120.00");
+  json missing = expect(422, "POST", path + "/lines", {{"description", "x"}}, finance);
+  EXPECT_EQ(missing["errors"][0]["field"], "unit_price");
+  expect(422, "POST", path + "/lines", {{"description", "x"}, {"quantity", "0"}, {"unit_price", "1.00"}},
+         finance);
+  expect(422, "POST", path + "/lines",
+         {{"description", "x"}, {"unit_price", "1.00"}, {"tax_category_id", 999}}, finance);
+  json negative =
+      expect(422, "POST", path + "/lines", {{"description", "Korting"}, {"unit_price", "-200.00"}}, finance);
+  EXPECT_EQ(negative["errors"][0]["field"], "unit_price");
+  expect(403, "POST", path + "/lines", {{"description", "x"}, {"unit_price", "1.00"}}, tokens_["technician"]);
+
+  // Running again keeps the line; new work regenerates the draft around it.
+  json again = expect(200, "POST", "/api/v1/billing/runs", {{"period", "2026-11"}, {"client_ids", {bakery_}}},
+                      finance);
+  EXPECT_EQ(again["clients"][0]["outcome"], "unchanged");
+  json more = {{"tend_import", 1},
+               {"time_entries",
+                {{{"ticket", "t1b"},
+                  {"user", kAdminEmail},
+                  {"work_type", "remote"},
+                  {"work_date", "2026-11-15"},
+                  {"minutes", 60},
+                  {"status", "approved"}}}},
+               {"tickets", {{{"key", "t1b"}, {"client", "BAK"}, {"subject", "Printer jam"}}}}};
+  expect(201, "POST", "/api/v1/import", more, admin_);
+  json regenerated = expect(200, "POST", "/api/v1/billing/runs",
+                            {{"period", "2026-11"}, {"client_ids", {bakery_}}}, finance);
+  ASSERT_EQ(regenerated["clients"][0]["outcome"], "replaced") << regenerated.dump();
+  json draft = regenerated["clients"][0]["invoice"];
+  ASSERT_EQ(draft["lines"].size(), 3u);
+  EXPECT_EQ(draft["lines"][2]["description"], "Reiskosten Almere");
+  EXPECT_EQ(draft["total"], "215.00");
+  const std::string now_path = "/api/v1/invoices/" + draft["id"].dump();
+
+  expect(409, "DELETE", now_path + "/lines/1", nullptr, finance);  // billed work: delete the draft instead
+  expect(404, "DELETE", now_path + "/lines/9", nullptr, finance);
+  json removed = expect(200, "DELETE", now_path + "/lines/3", nullptr, finance);
+  EXPECT_EQ(removed["lines"].size(), 2u);
+  EXPECT_EQ(removed["total"], "190.00");
+
+  expect(201, "POST", now_path + "/lines", {{"description", "Kabel"}, {"unit_price", "7.95"}}, finance);
+  json issued = expect(200, "POST", now_path + "/issue", json::object(), finance);
+  EXPECT_EQ(issued["total"], "197.95");
+  expect(409, "POST", now_path + "/lines", {{"description", "late"}, {"unit_price", "1.00"}}, finance);
+  expect(409, "DELETE", now_path + "/lines/3", nullptr, finance);
+  EXPECT_EQ(refusals(issued["id"]), 2);
+}
+
 TEST_F(BillingRoutesTest, RunsTakeSlicesOfClientsAndOnlyBillingRolesRunThem) {
   json slice =
       expect(200, "POST", "/api/v1/billing/runs", {{"period", "2026-11"}, {"client_ids", {garage_}}}, admin_);

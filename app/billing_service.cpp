@@ -102,6 +102,7 @@ class TaxLookup {
     out.treatment_ = treatment;
     return out;
   }
+  bool known(TaxCategoryId id) const { return categories_.count(id) > 0; }
   LineTax of(TaxCategoryId id) const {
     LineTax tax;
     auto found = categories_.find(id);
@@ -349,6 +350,13 @@ Result<BillingRunClient> BillingService::bill_client(Transaction& tx, const RunS
       if (*line) lines.push_back(std::move(**line));
     }
   }
+  // Lines added by hand to the draft being regenerated stay, after the
+  // billed ones.
+  for (const InvoiceRecord& draft : old) {
+    for (const InvoiceLine& line : draft.lines) {
+      if (line.kind == LineKind::manual) lines.push_back(line);
+    }
+  }
 
   if (lines.empty()) {
     out.outcome = "nothing_to_bill";
@@ -494,6 +502,103 @@ Status BillingService::remove(const Principal& caller, InvoiceId id) {
                     {{"period", invoice.period}, {"total", money_text(invoice.totals.total)}}));
   });
   if (refused) return std::unexpected(refuse_change(caller, *refused, "delete"));
+  return result;
+}
+
+Result<InvoiceView> BillingService::add_line(const Principal& caller, InvoiceId id, const json& body) {
+  const Instant now = context_.clock.now();
+  std::optional<InvoiceRecord> refused;
+  auto result = store::in_write_transaction(context_.store, [&](Transaction& tx) -> Result<InvoiceView> {
+    InvoiceRecord invoice = TEND_TRY(visible_invoice(tx, caller, id));
+    if (invoice.status != InvoiceStatus::draft || invoice.kind != InvoiceKind::invoice) {
+      if (invoice.status != InvoiceStatus::draft) refused = invoice;
+      return std::unexpected(Error::conflict("lines are added to draft invoices only"));
+    }
+    FieldErrors errors;
+    JsonReader reader(body, errors);
+    reader.only({"description", "quantity", "unit", "unit_price", "tax_category_id"});
+    InvoiceLine line;
+    line.kind = LineKind::manual;
+    reader.text("description", line.description);
+    if (!body.contains("description")) errors.add("description", "is required");
+    line.unit = "pcs";
+    reader.text("unit", line.unit);
+    if (body.contains("quantity")) {
+      const json& q = body["quantity"];
+      auto parsed = q.is_string() ? Rational::parse_decimal(q.get<std::string>())
+                                  : q.is_number_integer() ? Result<Rational>(Rational{q.get<int64_t>(), 1})
+                                                          : std::unexpected(Error::invalid("must be a number"));
+      if (!parsed)
+        errors.add("quantity", parsed.error().message);
+      else if (parsed->numerator <= 0)
+        errors.add("quantity", "must be more than 0");
+      else
+        line.quantity = *parsed;
+    }
+    if (body.contains("unit_price"))
+      line.unit_price = TEND_TRY(money_of(body["unit_price"], invoice.currency, "unit_price", errors));
+    else
+      errors.add("unit_price", "is required, e.g. \"49.95\" (negative for a discount)");
+    TaxCategoryId category;
+    reader.id("tax_category_id", category);
+    const store::ClientBilling client_billing = TEND_TRY(tx.billing_settings().client(invoice.client_id));
+    const TaxLookup taxes = TEND_TRY(TaxLookup::load(tx, client_billing.tax_treatment));
+    if (category.valid() && !taxes.known(category)) errors.add("tax_category_id", "no such tax category");
+    line.tax = taxes.of(category);
+    TEND_CHECK(std::move(errors).status());
+    InvoiceLine priced = TEND_TRY(price_line(std::move(line), "line"));
+    std::vector<InvoiceLine> lines = invoice.lines;
+    lines.push_back(priced);
+    invoice.totals = TEND_TRY(price_invoice(invoice.currency, lines));
+    if (invoice.totals.total.is_negative()) {
+      return std::unexpected(Error::invalid_field("unit_price", "would make the invoice's total negative"));
+    }
+    TEND_CHECK(tx.invoices().append_line(id, priced));
+    invoice.updated_at = now;
+    TEND_CHECK(tx.invoices().update_header(invoice));
+    TEND_CHECK(tx.audit().append(audit_event(caller, now, "invoice.line_added", "invoice", id.value(),
+                                             invoice.client_id,
+                                             {{"position", lines.size()},
+                                              {"description", priced.description},
+                                              {"amount", money_text(priced.amount)}})));
+    return view_of(tx, TEND_TRY(tx.invoices().get(id)));
+  });
+  if (refused) return std::unexpected(refuse_change(caller, *refused, "add a line"));
+  return result;
+}
+
+Result<InvoiceView> BillingService::remove_line(const Principal& caller, InvoiceId id, int64_t position) {
+  const Instant now = context_.clock.now();
+  std::optional<InvoiceRecord> refused;
+  auto result = store::in_write_transaction(context_.store, [&](Transaction& tx) -> Result<InvoiceView> {
+    InvoiceRecord invoice = TEND_TRY(visible_invoice(tx, caller, id));
+    if (invoice.status != InvoiceStatus::draft) {
+      refused = invoice;
+      return std::unexpected(Error::conflict("issued"));
+    }
+    if (position < 1 || position > static_cast<int64_t>(invoice.lines.size())) {
+      return std::unexpected(Error::not_found("invoice line"));
+    }
+    const InvoiceLine& line = invoice.lines[static_cast<size_t>(position - 1)];
+    if (line.kind != LineKind::manual) {
+      return std::unexpected(
+          Error::conflict("only lines added by hand are removed; billed work leaves a draft when the draft is "
+                          "deleted (and the work changed)"));
+    }
+    const InvoiceLine removed = line;
+    invoice.lines.erase(invoice.lines.begin() + (position - 1));
+    invoice.totals = TEND_TRY(price_invoice(invoice.currency, invoice.lines));
+    TEND_CHECK(tx.invoices().remove_line(id, position));
+    invoice.updated_at = now;
+    TEND_CHECK(tx.invoices().update_header(invoice));
+    TEND_CHECK(tx.audit().append(audit_event(caller, now, "invoice.line_removed", "invoice", id.value(),
+                                             invoice.client_id,
+                                             {{"position", position},
+                                              {"description", removed.description},
+                                              {"amount", money_text(removed.amount)}})));
+    return view_of(tx, TEND_TRY(tx.invoices().get(id)));
+  });
+  if (refused) return std::unexpected(refuse_change(caller, *refused, "remove a line"));
   return result;
 }
 

@@ -148,6 +148,17 @@ class BillingService {
   Result<InvoicePdf> pdf(const Principal& caller, InvoiceId id);
   // Changes a draft: {"notes"}. An issued invoice: conflict, audited.
   Result<InvoiceView> update(const Principal& caller, InvoiceId id, const nlohmann::json& body);
+  // Adds a line by hand to a draft invoice (not a credit note): {"description",
+  // "quantity"? (decimal > 0, default 1), "unit"? (default "pcs"),
+  // "unit_price" (negative for a discount), "tax_category_id"?}; taxed by
+  // the category and the client's treatment. Such lines survive
+  // regeneration by a later run. An issued invoice: conflict, audited;
+  // invalid_input for bad fields or a negative total.
+  Result<InvoiceView> add_line(const Principal& caller, InvoiceId id, const nlohmann::json& body);
+  // Removes a line added by hand (position 1..n) from a draft; the later
+  // lines move up. conflict for a billed line (delete the draft instead) or
+  // an issued invoice (audited); not_found for no such position.
+  Result<InvoiceView> remove_line(const Principal& caller, InvoiceId id, int64_t position);
   // Deletes a draft and releases what it billed. An issued invoice:
   // conflict, audited.
   Status remove(const Principal& caller, InvoiceId id);

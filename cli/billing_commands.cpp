@@ -325,6 +325,45 @@ void add_billing_commands(CLI::App& app, int& exit_code) {
     {
       auto target = std::make_shared<Target>();
       auto id = std::make_shared<int64_t>(0);
+      auto description = std::make_shared<std::string>();
+      auto quantity = std::make_shared<std::string>("1");
+      auto unit = std::make_shared<std::string>();
+      auto price = std::make_shared<std::string>();
+      auto tax_category = std::make_shared<int64_t>(0);
+      auto* c = invoice->add_subcommand("add-line",
+                                        "Add a line by hand to a draft (kept when billing runs again)");
+      target->add_options(*c);
+      c->add_option("id", *id, "Invoice id")->required();
+      c->add_option("--description", *description, "What the line is for")->required();
+      c->add_option("--quantity", *quantity, "Quantity, e.g. 2 or 1.5 (default 1)");
+      c->add_option("--unit", *unit, "Unit shown on the invoice (default pcs)");
+      c->add_option("--unit-price", *price, "Price per unit, e.g. 49.95 (negative for a discount)")->required();
+      c->add_option("--tax-category", *tax_category, "Tax category id (default: no tax)");
+      c->callback([=, &exit_code] {
+        json body = {{"description", *description}, {"quantity", *quantity}, {"unit_price", *price}};
+        if (!unit->empty()) body["unit"] = *unit;
+        if (*tax_category > 0) body["tax_category_id"] = *tax_category;
+        exit_code = send(*target, "POST", "/api/v1/invoices/" + std::to_string(*id) + "/lines", body,
+                         [](const json& i) { print_invoice(i); });
+      });
+    }
+    {
+      auto target = std::make_shared<Target>();
+      auto id = std::make_shared<int64_t>(0);
+      auto position = std::make_shared<int64_t>(0);
+      auto* c = invoice->add_subcommand("remove-line", "Remove a line added by hand from a draft");
+      target->add_options(*c);
+      c->add_option("id", *id, "Invoice id")->required();
+      c->add_option("position", *position, "The line's position (1 = first)")->required();
+      c->callback([=, &exit_code] {
+        exit_code = send(*target, "DELETE",
+                         "/api/v1/invoices/" + std::to_string(*id) + "/lines/" + std::to_string(*position), nullptr,
+                         [](const json& i) { print_invoice(i); });
+      });
+    }
+    {
+      auto target = std::make_shared<Target>();
+      auto id = std::make_shared<int64_t>(0);
       auto lines = std::make_shared<std::vector<std::string>>();
       auto notes = std::make_shared<std::string>();
       auto* c = invoice->add_subcommand(

@@ -155,6 +155,42 @@ TEST_P(StoreContract, InvoicesRoundTripWithLinesAndTotals) {
   ok(tx.commit());
 }
 
+TEST_P(StoreContract, LinesAreAppendedAndRemovedWithoutGapsInPositions) {
+  auto tx = ok(store_->write());
+  Fixture f = add_fixture(tx);
+  InvoiceRecord i = draft(f.client, {time_line_for(f.entry)});
+  ok(tx.invoices().insert(i));
+  auto manual = [](std::string text, int64_t cents) {
+    InvoiceLine l;
+    l.kind = LineKind::manual;
+    l.description = std::move(text);
+    l.unit = "pcs";
+    l.unit_price = eur(cents);
+    l.amount = eur(cents);
+    return l;
+  };
+  ok(tx.invoices().append_line(i.id, manual("Reiskosten", 2500)));
+  ok(tx.invoices().append_line(i.id, manual("Kabel", 795)));
+  ok(tx.invoices().append_line(i.id, manual("Adapter", 1200)));
+  InvoiceRecord back = ok(tx.invoices().get(i.id));
+  ASSERT_EQ(back.lines.size(), 4u);
+  EXPECT_EQ(back.lines[3].description, "Adapter");
+  ok(tx.invoices().remove_line(i.id, 2));
+  back = ok(tx.invoices().get(i.id));
+  ASSERT_EQ(back.lines.size(), 3u);
+  EXPECT_EQ(back.lines[0].kind, LineKind::time);
+  EXPECT_EQ(back.lines[1].description, "Kabel");
+  EXPECT_EQ(back.lines[2].description, "Adapter");
+  auto positions = ok(tx.connection().query(
+      "SELECT group_concat(position) FROM (SELECT position FROM invoice_lines WHERE invoice_id = ? ORDER BY position)",
+      std::vector<SqlValue>{i.id.value()}));
+  ASSERT_TRUE(ok(positions->next()));
+  EXPECT_EQ(positions->text(0), "1,2,3");
+  auto missing = tx.invoices().remove_line(i.id, 9);
+  ASSERT_FALSE(missing.has_value());
+  EXPECT_EQ(missing.error().kind, ErrorKind::not_found);
+}
+
 TEST_P(StoreContract, ALineKeyIsOnOneLineOnly) {
   auto tx = ok(store_->write());
   Fixture f = add_fixture(tx);

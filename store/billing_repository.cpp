@@ -146,53 +146,63 @@ const std::string& line_insert(size_t rows) {
 
 }  // namespace
 
+namespace {
+
+// The text and date values of a line that its SqlValues point into.
+struct LineOwned {
+  std::string rate;
+  std::optional<std::string> from, to;
+};
+
+// Appends the kLineColumns values of `line` at `position` of `invoice`
+// (the columns of line_insert) to `params`; `owned` keeps what they point to.
+void add_line_row(std::vector<SqlValue>& params, InvoiceId invoice, int64_t position, const InvoiceLine& l,
+                  LineOwned& owned) {
+  const LineLinks links = links_of(l);
+  owned.rate = rate_text(l.tax.rate_percent);
+  owned.from = opt_date(l.service_from);
+  owned.to = opt_date(l.service_to);
+  const SqlValue row[kLineColumns] = {Sql::to_value(invoice),
+                                      Sql::to_value(position),
+                                      Sql::to_value(to_string(l.kind)),
+                                      Sql::to_value(l.description),
+                                      Sql::to_value(l.quantity.numerator),
+                                      Sql::to_value(l.quantity.denominator),
+                                      Sql::to_value(l.unit),
+                                      Sql::to_value(l.unit_price.minor_units()),
+                                      Sql::to_value(l.factor.numerator),
+                                      Sql::to_value(l.factor.denominator),
+                                      Sql::to_value(l.amount.minor_units()),
+                                      Sql::to_value(l.tax.category),
+                                      Sql::to_value(l.tax.code),
+                                      Sql::to_value(owned.rate),
+                                      Sql::to_value(l.tax_amount.minor_units()),
+                                      Sql::to_value(l.item_key),
+                                      Sql::to_value(l.line_key),
+                                      Sql::to_value(owned.from),
+                                      Sql::to_value(owned.to),
+                                      Sql::to_value(links.time_entry),
+                                      Sql::to_value(links.part_usage),
+                                      Sql::to_value(links.service_usage),
+                                      Sql::to_value(links.contract),
+                                      Sql::to_value(links.hour_block)};
+  params.insert(params.end(), std::begin(row), std::end(row));
+}
+
+}  // namespace
+
 Status InvoiceRepository::insert_lines(InvoiceRecord& i) {
   // Lines go in chunks of up to 64 rows per statement (fewer statements to
   // run; the ids are read back by position afterwards).
   constexpr size_t kChunk = 64;
-  struct Owned {
-    std::string rate;
-    std::optional<std::string> from, to;
-  };
-  std::vector<Owned> owned(i.lines.size());
+  std::vector<LineOwned> owned(i.lines.size());
   std::vector<SqlValue> params;
   params.reserve(std::min(kChunk, i.lines.size()) * kLineColumns);
   for (size_t start = 0; start < i.lines.size(); start += kChunk) {
     const size_t rows = std::min(kChunk, i.lines.size() - start);
     params.clear();
     for (size_t k = start; k < start + rows; ++k) {
-      const InvoiceLine& l = i.lines[k];
-      const LineLinks links = links_of(l);
-      Owned& o = owned[k];
-      o.rate = rate_text(l.tax.rate_percent);
-      o.from = opt_date(l.service_from);
-      o.to = opt_date(l.service_to);
-      const SqlValue row[kLineColumns] = {
-          Sql::to_value(i.id),
-          Sql::to_value(static_cast<int64_t>(k + 1)),
-          Sql::to_value(to_string(l.kind)),
-          Sql::to_value(l.description),
-          Sql::to_value(l.quantity.numerator),
-          Sql::to_value(l.quantity.denominator),
-          Sql::to_value(l.unit),
-          Sql::to_value(l.unit_price.minor_units()),
-          Sql::to_value(l.factor.numerator),
-          Sql::to_value(l.factor.denominator),
-          Sql::to_value(l.amount.minor_units()),
-          Sql::to_value(l.tax.category),
-          Sql::to_value(l.tax.code),
-          Sql::to_value(o.rate),
-          Sql::to_value(l.tax_amount.minor_units()),
-          Sql::to_value(l.item_key),
-          Sql::to_value(l.line_key),
-          Sql::to_value(o.from),
-          Sql::to_value(o.to),
-          Sql::to_value(links.time_entry),
-          Sql::to_value(links.part_usage),
-          Sql::to_value(links.service_usage),
-          Sql::to_value(links.contract),
-          Sql::to_value(links.hour_block)};
-      params.insert(params.end(), std::begin(row), std::end(row));
+      add_line_row(params, i.id, static_cast<int64_t>(k + 1), i.lines[k], owned[k]);
     }
     TEND_CHECK(sql_.connection().execute(line_insert(rows), params));
   }
@@ -201,6 +211,30 @@ Status InvoiceRepository::insert_lines(InvoiceRecord& i) {
   auto rows = TEND_TRY(sql_.query("SELECT id FROM invoice_lines WHERE invoice_id = ? ORDER BY position", i.id.value()));
   while (TEND_TRY(rows->next())) i.line_ids.push_back(rows->i64(0));
   if (i.line_ids.size() != i.lines.size()) return std::unexpected(Error::internal("invoice lines were not all stored"));
+  return {};
+}
+
+Status InvoiceRepository::append_line(InvoiceId invoice, const InvoiceLine& line) {
+  auto rows = TEND_TRY(
+      sql_.query("SELECT coalesce(max(position), 0) FROM invoice_lines WHERE invoice_id = ?", invoice.value()));
+  TEND_TRY(rows->next());
+  const int64_t position = rows->i64(0) + 1;
+  LineOwned owned;
+  std::vector<SqlValue> params;
+  add_line_row(params, invoice, position, line, owned);
+  TEND_TRY(sql_.connection().execute(line_insert(1), params));
+  return {};
+}
+
+Status InvoiceRepository::remove_line(InvoiceId invoice, int64_t position) {
+  TEND_CHECK(require_changed(TEND_TRY(sql_.execute("DELETE FROM invoice_lines WHERE invoice_id = ? AND position = ?",
+                                                   invoice.value(), position)),
+                             "invoice line"));
+  // Close the gap in two steps: (invoice_id, position) is UNIQUE.
+  TEND_TRY(sql_.execute("UPDATE invoice_lines SET position = -position WHERE invoice_id = ? AND position > ?",
+                        invoice.value(), position));
+  TEND_TRY(sql_.execute("UPDATE invoice_lines SET position = -position - 1 WHERE invoice_id = ? AND position < 0",
+                        invoice.value()));
   return {};
 }
 

@@ -62,6 +62,13 @@ class InvoiceRepository {
   // notes, issued_at, sent_at and updated_at. not_found.
   Status update_header(const InvoiceRecord& invoice);
 
+  // Adds a line (priced, a manual one) after the last line of a draft. The
+  // caller keeps the header's totals right (update_header).
+  Status append_line(InvoiceId invoice, const InvoiceLine& line);
+  // Deletes the line at `position` and moves the later lines up by one;
+  // not_found when there is none. Releases nothing: only for lines that
+  // bill no item (manual lines).
+  Status remove_line(InvoiceId invoice, int64_t position);
   // The highest number issued in `year`, if any.
   Result<std::optional<InvoiceNumber>> last_number(int year);
   // The latest issue date of the invoices and credit notes numbered in
