@@ -39,6 +39,14 @@ Result<int64_t> query_int(const RequestContext& c, std::string_view name, int64_
   return v;
 }
 
+Result<std::optional<CivilDate>> date_param(const RequestContext& c, std::string_view name) {
+  auto text = c.query(name);
+  if (!text) return std::optional<CivilDate>();
+  auto parsed = parse_civil_date(*text);
+  if (!parsed) return std::unexpected(Error::invalid_field(std::string(name), parsed.error().message));
+  return std::optional<CivilDate>(*parsed);
+}
+
 Result<PageRequest> page_of(const RequestContext& c, const std::vector<std::string_view>& sorts,
                             std::string_view default_sort) {
   int64_t limit = TEND_TRY(query_int(c, "limit", PageRequest::kDefaultLimit));

@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "api/router.h"
 #include "app/json_codec.h"
 #include "core/paging.h"
+#include "core/work.h"
 #include "store/list_query.h"
 
 namespace tend::api {
@@ -29,6 +31,9 @@ HttpResponse no_content();
 Status only_query(const RequestContext& c, std::initializer_list<std::string_view> allowed);
 // An integer query parameter, or `fallback` when absent.
 Result<int64_t> query_int(const RequestContext& c, std::string_view name, int64_t fallback);
+// A date query parameter (YYYY-MM-DD), or nullopt when absent; a field
+// error on `name` when it is not a date.
+Result<std::optional<CivilDate>> date_param(const RequestContext& c, std::string_view name);
 // limit, sort and cursor, validated against `sorts`.
 Result<PageRequest> page_of(const RequestContext& c, const std::vector<std::string_view>& sorts,
                             std::string_view default_sort);

@@ -24,14 +24,6 @@ Result<BillingService*> billing_of(BillingService* service) {
   return service;
 }
 
-Result<std::optional<CivilDate>> date_param(const RequestContext& c, std::string_view name) {
-  auto text = c.query(name);
-  if (!text) return std::optional<CivilDate>();
-  auto parsed = parse_civil_date(*text);
-  if (!parsed) return std::unexpected(Error::invalid_field(std::string(name), parsed.error().message));
-  return std::optional<CivilDate>(*parsed);
-}
-
 Result<BillingRunRequest> run_request(const nlohmann::json& body) {
   FieldErrors errors;
   JsonReader reader(body, errors);

@@ -20,14 +20,6 @@ Result<ContractService*> contracts_of(ContractService* service) {
   return service;
 }
 
-Result<std::optional<CivilDate>> date_param(const RequestContext& c, std::string_view name) {
-  auto text = c.query(name);
-  if (!text) return std::optional<CivilDate>();
-  auto parsed = parse_civil_date(*text);
-  if (!parsed) return std::unexpected(Error::invalid_field(std::string(name), parsed.error().message));
-  return std::optional<CivilDate>(*parsed);
-}
-
 }  // namespace
 
 void Api::add_contract_routes() {

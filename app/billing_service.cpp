@@ -460,15 +460,26 @@ Error BillingService::refuse_change(const Principal& caller, const InvoiceRecord
   return error;
 }
 
-Result<InvoiceView> BillingService::update(const Principal& caller, InvoiceId id, const json& body) {
-  const Instant now = context_.clock.now();
+template <class T, class Change>
+Result<T> BillingService::change_draft(const Principal& caller, InvoiceId id, std::string_view attempt,
+                                       Change change) {
   std::optional<InvoiceRecord> refused;
-  auto result = store::in_write_transaction(context_.store, [&](Transaction& tx) -> Result<InvoiceView> {
+  auto result = store::in_write_transaction(context_.store, [&](Transaction& tx) -> Result<T> {
     InvoiceRecord invoice = TEND_TRY(visible_invoice(tx, caller, id));
     if (invoice.status != InvoiceStatus::draft) {
       refused = invoice;
       return std::unexpected(Error::conflict("issued"));
     }
+    return change(tx, invoice);
+  });
+  if (refused) return std::unexpected(refuse_change(caller, *refused, attempt));
+  return result;
+}
+
+Result<InvoiceView> BillingService::update(const Principal& caller, InvoiceId id, const json& body) {
+  const Instant now = context_.clock.now();
+  return change_draft<InvoiceView>(caller, id, "update",
+                                   [&](Transaction& tx, InvoiceRecord& invoice) -> Result<InvoiceView> {
     FieldErrors errors;
     JsonReader reader(body, errors);
     reader.only({"notes"});
@@ -482,36 +493,25 @@ Result<InvoiceView> BillingService::update(const Principal& caller, InvoiceId id
                                              invoice.client_id, {{"notes", {before, invoice.notes}}})));
     return view_of(tx, TEND_TRY(tx.invoices().get(id)));
   });
-  if (refused) return std::unexpected(refuse_change(caller, *refused, "update"));
-  return result;
 }
 
 Status BillingService::remove(const Principal& caller, InvoiceId id) {
   const Instant now = context_.clock.now();
-  std::optional<InvoiceRecord> refused;
-  auto result = store::in_write_transaction(context_.store, [&](Transaction& tx) -> Status {
-    InvoiceRecord invoice = TEND_TRY(visible_invoice(tx, caller, id));
-    if (invoice.status != InvoiceStatus::draft) {
-      refused = invoice;
-      return std::unexpected(Error::conflict("issued"));
-    }
+  return change_draft<void>(caller, id, "delete",
+                                   [&](Transaction& tx, InvoiceRecord& invoice) -> Status {
     TEND_CHECK(tx.invoices().delete_draft(id));
     TEND_CHECK(refresh_client_rating(tx, invoice.client_id, caller, now));
     return tx.audit().append(
         audit_event(caller, now, "invoice.draft_deleted", "invoice", id.value(), invoice.client_id,
                     {{"period", invoice.period}, {"total", money_text(invoice.totals.total)}}));
   });
-  if (refused) return std::unexpected(refuse_change(caller, *refused, "delete"));
-  return result;
 }
 
 Result<InvoiceView> BillingService::add_line(const Principal& caller, InvoiceId id, const json& body) {
   const Instant now = context_.clock.now();
-  std::optional<InvoiceRecord> refused;
-  auto result = store::in_write_transaction(context_.store, [&](Transaction& tx) -> Result<InvoiceView> {
-    InvoiceRecord invoice = TEND_TRY(visible_invoice(tx, caller, id));
-    if (invoice.status != InvoiceStatus::draft || invoice.kind != InvoiceKind::invoice) {
-      if (invoice.status != InvoiceStatus::draft) refused = invoice;
+  return change_draft<InvoiceView>(caller, id, "add a line",
+                                   [&](Transaction& tx, InvoiceRecord& invoice) -> Result<InvoiceView> {
+    if (invoice.kind != InvoiceKind::invoice) {
       return std::unexpected(Error::conflict("lines are added to draft invoices only"));
     }
     FieldErrors errors;
@@ -563,19 +563,12 @@ Result<InvoiceView> BillingService::add_line(const Principal& caller, InvoiceId 
                                               {"amount", money_text(priced.amount)}})));
     return view_of(tx, TEND_TRY(tx.invoices().get(id)));
   });
-  if (refused) return std::unexpected(refuse_change(caller, *refused, "add a line"));
-  return result;
 }
 
 Result<InvoiceView> BillingService::remove_line(const Principal& caller, InvoiceId id, int64_t position) {
   const Instant now = context_.clock.now();
-  std::optional<InvoiceRecord> refused;
-  auto result = store::in_write_transaction(context_.store, [&](Transaction& tx) -> Result<InvoiceView> {
-    InvoiceRecord invoice = TEND_TRY(visible_invoice(tx, caller, id));
-    if (invoice.status != InvoiceStatus::draft) {
-      refused = invoice;
-      return std::unexpected(Error::conflict("issued"));
-    }
+  return change_draft<InvoiceView>(caller, id, "remove a line",
+                                   [&](Transaction& tx, InvoiceRecord& invoice) -> Result<InvoiceView> {
     if (position < 1 || position > static_cast<int64_t>(invoice.lines.size())) {
       return std::unexpected(Error::not_found("invoice line"));
     }
@@ -598,20 +591,13 @@ Result<InvoiceView> BillingService::remove_line(const Principal& caller, Invoice
                                               {"amount", money_text(removed.amount)}})));
     return view_of(tx, TEND_TRY(tx.invoices().get(id)));
   });
-  if (refused) return std::unexpected(refuse_change(caller, *refused, "remove a line"));
-  return result;
 }
 
 Result<InvoiceView> BillingService::issue(const Principal& caller, InvoiceId id,
                                           std::optional<CivilDate> issued_on) {
   const Instant now = context_.clock.now();
-  std::optional<InvoiceRecord> refused;
-  auto result = store::in_write_transaction(context_.store, [&](Transaction& tx) -> Result<InvoiceView> {
-    InvoiceRecord invoice = TEND_TRY(visible_invoice(tx, caller, id));
-    if (invoice.status != InvoiceStatus::draft) {
-      refused = invoice;
-      return std::unexpected(Error::conflict("issued"));
-    }
+  return change_draft<InvoiceView>(caller, id, "issue",
+                                   [&](Transaction& tx, InvoiceRecord& invoice) -> Result<InvoiceView> {
     const CivilDate this_day = TEND_TRY(today(tx, now));
     const CivilDate issue_date = issued_on.value_or(this_day);
     if (issue_date > this_day) {
@@ -629,7 +615,8 @@ Result<InvoiceView> BillingService::issue(const Principal& caller, InvoiceId id,
       InvoiceRecord original = TEND_TRY(tx.invoices().get(invoice.credited_invoice_id));
       if (original.issued_on && issue_date < *original.issued_on) {
         return std::unexpected(Error::invalid_field(
-            "issued_on", "is before " + format_civil_date(*original.issued_on) + ", the issue date of the invoice it credits"));
+            "issued_on",
+            "is before " + format_civil_date(*original.issued_on) + ", the issue date of the invoice it credits"));
       }
       Money already = TEND_TRY(tx.invoices().credited(original.id, original.currency));
       TEND_TRY(make_credit_note(original, invoice.lines, already));  // still within what is left
@@ -656,8 +643,6 @@ Result<InvoiceView> BillingService::issue(const Principal& caller, InvoiceId id,
                                        {"currency", std::string(invoice.currency.code())}})));
     return view_of(tx, TEND_TRY(tx.invoices().get(id)));
   });
-  if (refused) return std::unexpected(refuse_change(caller, *refused, "issue"));
-  return result;
 }
 
 Result<InvoiceView> BillingService::mark_sent(const Principal& caller, InvoiceId id) {

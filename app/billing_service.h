@@ -214,6 +214,11 @@ class BillingService {
   Result<BillingRunClient> bill_client(store::Transaction& tx, const RunShared& shared, const Principal& caller,
                                        ClientId client, const BillingPeriod& period, const std::string& period_text,
                                        bool dry_run, bool& keep);
+  // Runs `change(tx, invoice)` on the draft `id` the caller sees, in one
+  // write transaction. When the invoice is not a draft nothing is written
+  // and the attempt is refused and audited (refuse_change) as `attempt`.
+  template <class T, class Change>
+  Result<T> change_draft(const Principal& caller, InvoiceId id, std::string_view attempt, Change change);
   // Writes the refused attempt to the audit trail and returns the conflict.
   Error refuse_change(const Principal& caller, const store::InvoiceRecord& invoice, std::string_view attempt);
   AppContext context_;

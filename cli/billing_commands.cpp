@@ -20,35 +20,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string escape(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
-}
-
-// Sends one request; prints the reply as JSON (--json) or with `print`.
-// Returns the exit code (the problem's on failure).
-int send(const Target& target, const char* method, const std::string& path, const json& body,
-         const std::function<void(const json&)>& print) {
-  auto connection = connect(target);
-  if (!connection) return report(connection.error());
-  auto outcome = check_reply(connection->client->call(method, path, body.is_null() ? "" : body.dump()));
-  if (outcome.exit_code != kOk) return outcome.exit_code;
-  if (target.json_output)
-    print_json(outcome.body);
-  else
-    print(outcome.body);
-  return kOk;
-}
-
 std::string text(const json& v) {
   if (v.is_null()) return "-";
   return v.is_string() ? v.get<std::string>() : v.dump();
@@ -120,7 +91,7 @@ ReplyOutcome run_with_progress(ApiClient& api, const json& body) {
   std::string cursor;
   do {
     auto page = check_reply(
-        api.call("GET", "/api/v1/clients?limit=200&sort=created_at" + (cursor.empty() ? "" : "&cursor=" + escape(cursor)), ""));
+        api.call("GET", "/api/v1/clients?limit=200&sort=created_at" + (cursor.empty() ? "" : "&cursor=" + url_encode(cursor)), ""));
     if (page.exit_code != kOk) return page;
     for (const auto& c : page.body["items"]) ids.push_back(c["id"]);
     cursor = page.body["next_cursor"].is_string() ? page.body["next_cursor"].get<std::string>() : "";
@@ -179,7 +150,7 @@ void add_billing_commands(CLI::App& app, int& exit_code) {
         auto connection = connect(*target);
         if (!connection) return report(connection.error());
         auto reply = connection->client->call(
-            "GET", "/api/v1/billing/exports/" + *format + "?period=" + escape(*period), "");
+            "GET", "/api/v1/billing/exports/" + *format + "?period=" + url_encode(*period), "");
         if (!reply || reply->status < 200 || reply->status >= 300) return check_reply(reply).exit_code;
         if (out->empty()) {
           std::cout << reply->body << std::flush;
@@ -272,8 +243,8 @@ void add_billing_commands(CLI::App& app, int& exit_code) {
       c->callback([=, &exit_code] {
         std::string query = "?limit=200";
         if (*client > 0) query += "&client_id=" + std::to_string(*client);
-        if (!status->empty()) query += "&status=" + escape(*status);
-        if (!period->empty()) query += "&period=" + escape(*period);
+        if (!status->empty()) query += "&status=" + url_encode(*status);
+        if (!period->empty()) query += "&period=" + url_encode(*period);
         exit_code = send(*target, "GET", "/api/v1/invoices" + query, nullptr, [](const json& page) {
           print_table(page["items"], {"/id", "/number", "/kind", "/status", "/client_name", "/period",
                                       "/issued_on", "/due_on", "/total", "/currency"});
@@ -536,7 +507,7 @@ void add_billing_commands(CLI::App& app, int& exit_code) {
       target->add_options(*c);
       c->add_option("--as-of", *as_of, "The date (YYYY-MM-DD, default today)");
       c->callback([=, &exit_code] {
-        std::string query = as_of->empty() ? "" : "?as_of=" + escape(*as_of);
+        std::string query = as_of->empty() ? "" : "?as_of=" + url_encode(*as_of);
         exit_code = send(*target, "GET", "/api/v1/reports/ar" + query, nullptr, [](const json& r) {
           std::cout << "AR ageing as of " << text(r["as_of"]) << "\n";
           json rows = json::array();
@@ -566,7 +537,7 @@ void add_billing_commands(CLI::App& app, int& exit_code) {
       c->add_option("--client", *client, "Client id")->required();
       c->add_option("--as-of", *as_of, "The date (YYYY-MM-DD, default today)");
       c->callback([=, &exit_code] {
-        std::string query = as_of->empty() ? "" : "?as_of=" + escape(*as_of);
+        std::string query = as_of->empty() ? "" : "?as_of=" + url_encode(*as_of);
         exit_code = send(*target, "GET", "/api/v1/clients/" + std::to_string(*client) + "/statement" + query,
                          nullptr, [](const json& s) {
                            std::cout << "Statement of " << text(s["client_name"]) << " as of "

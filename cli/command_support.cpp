@@ -35,6 +35,33 @@ Result<Connection> connect(const Target& target) {
   return c;
 }
 
+int send(const Target& target, const char* method, const std::string& path, const nlohmann::json& body,
+         const std::function<void(const nlohmann::json&)>& print) {
+  auto connection = connect(target);
+  if (!connection) return report(connection.error());
+  auto outcome = check_reply(connection->client->call(method, path, body.is_null() ? "" : body.dump()));
+  if (outcome.exit_code != kOk) return outcome.exit_code;
+  if (target.json_output)
+    print_json(outcome.body);
+  else
+    print(outcome.body);
+  return kOk;
+}
+
+std::string url_encode(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
 int report(const Error& error) {
   std::fprintf(stderr, "tend: %s\n", error.message.c_str());
   if (error.fields.size() > 1 || (error.fields.size() == 1 && error.message.find(error.fields[0].field) == std::string::npos)) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -43,6 +44,16 @@ struct ReplyOutcome {
   nlohmann::json body;
 };
 ReplyOutcome check_reply(const Result<ApiReply>& reply);
+
+// Sends one request to the target; on success prints the reply as JSON
+// (--json) or with `print`. Returns the exit code (the problem's on
+// failure, printed by check_reply). A null `body` sends none.
+int send(const Target& target, const char* method, const std::string& path, const nlohmann::json& body,
+         const std::function<void(const nlohmann::json&)>& print);
+
+// Percent-encodes everything but RFC 3986's unreserved characters, for a
+// path segment or a query value.
+std::string url_encode(const std::string& s);
 
 // Prints a JSON value, indented.
 void print_json(const nlohmann::json& value);

@@ -131,20 +131,6 @@ std::vector<ObjectKind> object_kinds() {
   return kinds;
 }
 
-std::string url_encode(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
-}
-
 // Values given on the command line for one invocation.
 struct Given {
   std::map<std::string, std::string> fields;   // pointer -> text

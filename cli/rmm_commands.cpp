@@ -46,13 +46,7 @@ int enrollment_create(const EnrollmentOptions& o) {
 }
 
 int simple_list(const Target& target, const std::string& path, const std::vector<std::string>& columns) {
-  auto connection = connect(target);
-  if (!connection) return report(connection.error());
-  auto outcome = check_reply(connection->client->call("GET", path, ""));
-  if (outcome.exit_code != kOk) return outcome.exit_code;
-  if (target.json_output) print_json(outcome.body);
-  else print_table(outcome.body["items"], columns);
-  return kOk;
+  return send(target, "GET", path, nullptr, [&](const json& page) { print_table(page["items"], columns); });
 }
 
 int simple_call(const Target& target, const std::string& method, const std::string& path) {

@@ -12,32 +12,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string query_escape(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
-}
-
-// Sends one request and prints the answer (JSON or with `print`).
-int send(const Target& target, const char* method, const std::string& path, const json& body,
-         const std::function<void(const json&)>& print) {
-  auto connection = connect(target);
-  if (!connection) return report(connection.error());
-  auto outcome = check_reply(connection->client->call(method, path, body.is_null() ? "" : body.dump()));
-  if (outcome.exit_code != kOk) return outcome.exit_code;
-  if (target.json_output) print_json(outcome.body);
-  else print(outcome.body);
-  return kOk;
-}
-
 std::string share(const json& value) {
   if (!value.is_number()) return "-";
   char buf[16];
@@ -63,7 +37,7 @@ void add_ticket_commands(CLI::App& app, int& exit_code) {
     c->add_flag("--public", *is_public, "Visible to the client (the first public note is the first response)");
     c->callback([=, &exit_code] {
       json body = {{"body", *text}, {"visibility", *is_public ? "public" : "internal"}};
-      exit_code = send(*target, "POST", "/api/v1/tickets/" + query_escape(*id) + "/notes", body, [](const json& note) {
+      exit_code = send(*target, "POST", "/api/v1/tickets/" + url_encode(*id) + "/notes", body, [](const json& note) {
         std::cout << "added " << note["visibility"].get<std::string>() << " note " << note["id"] << "\n";
       });
     });
@@ -75,7 +49,7 @@ void add_ticket_commands(CLI::App& app, int& exit_code) {
     target->add_options(*c);
     c->add_option("id", *id, "The ticket's id")->required();
     c->callback([=, &exit_code] {
-      exit_code = send(*target, "GET", "/api/v1/tickets/" + query_escape(*id) + "/notes?limit=500", nullptr,
+      exit_code = send(*target, "GET", "/api/v1/tickets/" + url_encode(*id) + "/notes?limit=500", nullptr,
                        [](const json& page) {
                          for (const auto& n : page["items"]) {
                            std::cout << n["created_at"].get<std::string>() << "  " << n["author"].get<std::string>()
@@ -92,7 +66,7 @@ void add_ticket_commands(CLI::App& app, int& exit_code) {
     target->add_options(*c);
     c->add_option("id", *id, "The ticket's id")->required();
     c->callback([=, &exit_code] {
-      exit_code = send(*target, "GET", "/api/v1/tickets/" + query_escape(*id) + "/timeline?limit=500", nullptr,
+      exit_code = send(*target, "GET", "/api/v1/tickets/" + url_encode(*id) + "/timeline?limit=500", nullptr,
                        [](const json& page) { print_table(page["items"], {"/at", "/actor", "/kind", "/details"}); });
     });
   }
@@ -132,7 +106,7 @@ void add_ticket_commands(CLI::App& app, int& exit_code) {
     c->callback([=, &exit_code] {
       std::string query;
       auto add = [&](const char* name, const std::string& value) {
-        if (!value.empty()) query += (query.empty() ? "?" : "&") + std::string(name) + "=" + query_escape(value);
+        if (!value.empty()) query += (query.empty() ? "?" : "&") + std::string(name) + "=" + url_encode(value);
       };
       add("from", *from);
       add("to", *to);

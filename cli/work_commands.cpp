@@ -14,20 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string escape(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
-}
-
 bool is_number(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
@@ -60,7 +46,7 @@ class Session {
   // A staff user by id or e-mail.
   Result<int64_t> user(const std::string& text) {
     if (is_number(text)) return std::stoll(text);
-    json users = TEND_TRY(call("GET", "/api/v1/users?limit=200&q=" + escape(text)));
+    json users = TEND_TRY(call("GET", "/api/v1/users?limit=200&q=" + url_encode(text)));
     for (const auto& u : users["items"]) {
       if (u["email"] == text) return u["id"].get<int64_t>();
     }
@@ -69,7 +55,7 @@ class Session {
   // A catalogue item by id or SKU.
   Result<int64_t> item(const std::string& text) {
     if (is_number(text)) return std::stoll(text);
-    json items = TEND_TRY(call("GET", "/api/v1/catalogue?limit=200&q=" + escape(text)));
+    json items = TEND_TRY(call("GET", "/api/v1/catalogue?limit=200&q=" + url_encode(text)));
     for (const auto& i : items["items"]) {
       if (i["sku"] == text) return i["id"].get<int64_t>();
     }
@@ -280,9 +266,9 @@ void add_work_commands(CLI::App& app, int& exit_code) {
         if (*ticket > 0) query += "&ticket_id=" + std::to_string(*ticket);
         if (*client > 0) query += "&client_id=" + std::to_string(*client);
         if (!user->empty()) query += "&user_id=" + std::to_string(TEND_TRY(s.user(*user)));
-        if (!status->empty()) query += "&status=" + escape(*status);
-        if (!from->empty()) query += "&from=" + escape(*from);
-        if (!to->empty()) query += "&to=" + escape(*to);
+        if (!status->empty()) query += "&status=" + url_encode(*status);
+        if (!from->empty()) query += "&from=" + url_encode(*from);
+        if (!to->empty()) query += "&to=" + url_encode(*to);
         json page = TEND_TRY(s.call("GET", "/api/v1/time-entries" + query));
         print_or(*target, page, [](const json& p) {
           print_table(p["items"], {"/id", "/work_date", "/ticket_id", "/user_id", "/work_type_id", "/minutes",
@@ -382,8 +368,8 @@ void add_work_commands(CLI::App& app, int& exit_code) {
       c->callback([=, &exit_code] {
         exit_code = run(*target, [&](Session& s) -> Status {
           std::string query = "?limit=200";
-          if (!q->empty()) query += "&q=" + escape(*q);
-          if (!kind->empty()) query += "&kind=" + escape(*kind);
+          if (!q->empty()) query += "&q=" + url_encode(*q);
+          if (!kind->empty()) query += "&kind=" + url_encode(*kind);
           if (*low) query += "&below_reorder_level=true";
           json page = TEND_TRY(s.call("GET", "/api/v1/catalogue" + query));
           print_or(*target, page, [](const json& p) {
@@ -529,7 +515,7 @@ void add_work_commands(CLI::App& app, int& exit_code) {
         exit_code = run(*target, [&](Session& s) -> Status {
           std::string query = "?limit=200";
           if (*client > 0) query += "&client_id=" + std::to_string(*client);
-          if (!kind->empty()) query += "&kind=" + escape(*kind);
+          if (!kind->empty()) query += "&kind=" + url_encode(*kind);
           json page = TEND_TRY(s.call("GET", "/api/v1/contracts" + query));
           print_or(*target, page, [](const json& p) {
             print_table(p["items"], {"/id", "/client_id", "/kind", "/name", "/currency", "/starts_on", "/last_day",
