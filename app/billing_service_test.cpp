@@ -9,6 +9,7 @@
 
 #include <filesystem>
 
+#include "app/app_test_support.h"
 #include "app/contract_service.h"
 #include "app/ticket_service.h"
 #include "app/work_service.h"
@@ -18,22 +19,6 @@ namespace tend {
 namespace {
 
 using nlohmann::json;
-
-std::string describe(const Error& e) {
-  std::string out = e.message;
-  for (const auto& f : e.fields) out += "; " + f.field + ": " + f.message;
-  return out;
-}
-
-template <class T>
-T ok(Result<T> result) {
-  if (!result) throw std::runtime_error(describe(result.error()));
-  return std::move(*result);
-}
-
-void ok(Status status) {
-  if (!status) throw std::runtime_error(describe(status.error()));
-}
 
 class BillingTest : public ::testing::Test {
  protected:

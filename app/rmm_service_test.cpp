@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <utility>
 
+#include "app/app_test_support.h"
 #include "app/agent_directory.h"
 #include "app/ingest_service.h"
 #include "core/rmm/agent_protocol.h"
@@ -25,18 +26,6 @@ using std::chrono::hours;
 using std::chrono::milliseconds;
 using std::chrono::minutes;
 using std::chrono::seconds;
-
-std::string describe(const Error& e) {
-  std::string out = e.message;
-  for (const auto& f : e.fields) out += "; " + f.field + ": " + f.message;
-  return out;
-}
-
-template <class T>
-T ok(Result<T> result) {
-  if (!result) throw std::runtime_error(describe(result.error()));
-  return std::move(*result);
-}
 
 Instant at(const char* text) { return *parse_rfc3339(text); }
 

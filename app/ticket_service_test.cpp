@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "app/app_test_support.h"
 #include "app/desk_settings_service.h"
 #include "app/schedule_service.h"
 #include "app/service_desk_codec.h"
@@ -22,22 +23,6 @@ namespace {
 using nlohmann::json;
 
 Instant at(std::string_view text) { return *parse_rfc3339(text); }
-
-std::string describe(const Error& e) {
-  std::string out = e.message;
-  for (const auto& f : e.fields) out += "; " + f.field + ": " + f.message;
-  return out;
-}
-
-template <class T>
-T ok(Result<T> result) {
-  if (!result) throw std::runtime_error(describe(result.error()));
-  return std::move(*result);
-}
-
-void ok(Status status) {
-  if (!status) throw std::runtime_error(describe(status.error()));
-}
 
 std::vector<std::string> error_fields(const Error& e) {
   std::vector<std::string> out;

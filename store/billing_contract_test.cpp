@@ -9,20 +9,6 @@ namespace tend::store {
 namespace {
 
 Instant at(int64_t minutes) { return from_unix_ms(1'790'000'000'000 + minutes * 60'000); }
-CivilDate day(int y, unsigned m, unsigned d) { return CivilDate(std::chrono::year(y) / m / d); }
-Money eur(int64_t cents) { return Money(Currency::eur(), cents); }
-
-template <class T>
-T ok(Result<T> result) {
-  EXPECT_TRUE(result.has_value()) << (result ? "" : result.error().message);
-  if (!result) throw std::runtime_error(result.error().message);
-  return std::move(*result);
-}
-
-void ok(Status status) {
-  EXPECT_TRUE(status.has_value()) << (status ? "" : status.error().message);
-  if (!status) throw std::runtime_error(status.error().message);
-}
 
 struct Fixture {
   ClientId client;

@@ -10,18 +10,6 @@ namespace {
 
 Instant at(int64_t minutes) { return from_unix_ms(1'790'000'000'000 + minutes * 60'000); }
 
-template <class T>
-T ok(Result<T> result) {
-  EXPECT_TRUE(result.has_value()) << (result ? "" : result.error().message);
-  if (!result) throw std::runtime_error(result.error().message);
-  return std::move(*result);
-}
-
-void ok(Status status) {
-  EXPECT_TRUE(status.has_value()) << (status ? "" : status.error().message);
-  if (!status) throw std::runtime_error(status.error().message);
-}
-
 PageRequest ticket_page(int limit, std::string_view sort, std::string_view cursor = "") {
   return ok(make_page_request(limit, sort, cursor, {std::begin(kTicketSorts), std::end(kTicketSorts)}, "number"));
 }

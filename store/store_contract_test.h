@@ -7,8 +7,11 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
+#include "core/money.h"
+#include "core/work.h"
 #include "store/store.h"
 
 namespace tend::store {
@@ -29,5 +32,23 @@ class StoreContract : public ::testing::TestWithParam<StoreFactory> {
   std::filesystem::path directory_;
   std::unique_ptr<Store> store_;
 };
+
+// Helpers of the contract cases.
+// The value of a result that must have succeeded: a failed expectation and
+// an exception (ending the case) otherwise.
+template <class T>
+T ok(Result<T> result) {
+  EXPECT_TRUE(result.has_value()) << (result ? "" : result.error().message);
+  if (!result) throw std::runtime_error(result.error().message);
+  return std::move(*result);
+}
+
+inline void ok(Status status) {
+  EXPECT_TRUE(status.has_value()) << (status ? "" : status.error().message);
+  if (!status) throw std::runtime_error(status.error().message);
+}
+
+inline CivilDate day(int y, unsigned m, unsigned d) { return CivilDate(std::chrono::year(y) / m / d); }
+inline Money eur(int64_t cents) { return Money(Currency::eur(), cents); }
 
 }  // namespace tend::store
