@@ -4,7 +4,7 @@
 //   tend-billing-bench generate --data DIR [--clients 10000] [--contracts 5]
 //       [--devices 10] [--tickets 10] [--entries 100] [--parts 2]
 //       [--services 1] [--month 2026-10] [--seed 1]
-//   tend-billing-bench run --data DIR --period 2026-10 [--work DIR2] [--repeat 3]
+//   tend-billing-bench run --data DIR --period 2026-10 [--work DIR2] [--repeat 3] [--cache-mib 16]
 //
 // `generate` fills DIR (made by `tend init`) with bench/billing_data.h's
 // data set. `run` copies DIR/tend.db to a scratch directory (DIR2, default
@@ -44,7 +44,7 @@ int usage() {
   std::fprintf(stderr,
                "usage: tend-billing-bench generate --data DIR [--clients N] [--contracts N] [--devices N]\n"
                "           [--tickets N] [--entries N] [--parts N] [--services N] [--month YYYY-MM] [--seed N]\n"
-               "       tend-billing-bench run --data DIR --period P [--work DIR] [--repeat N]\n");
+               "       tend-billing-bench run --data DIR --period P [--work DIR] [--repeat N] [--cache-mib 16]\n");
   return 2;
 }
 
@@ -151,7 +151,7 @@ int generate(const std::string& data, const BillingDataShape& shape) {
   return 0;
 }
 
-int run(const std::string& data, const std::string& period_text, std::string work, int repeat) {
+int run(const std::string& data, const std::string& period_text, std::string work, int repeat, int cache_mib) {
   namespace fs = std::filesystem;
   if (work.empty()) work = data + "/bench-work";
   const BillingPeriod period = must(BillingPeriod::parse(period_text), "period");
@@ -164,6 +164,7 @@ int run(const std::string& data, const std::string& period_text, std::string wor
     Config config;
     store::SqliteStoreOptions options;  // as the server: WAL, synchronous FULL, 16 MiB cache
     options.reader_connections = 2;
+    options.connection.cache_size_kib = cache_mib * 1024;  // [storage] cache_size_mib
     auto store = must(store::open_sqlite_store(work + "/tend.db", options, clock.now()), "open");
     const int64_t entries_before = scalar(*store, "SELECT count(*) FROM time_entries WHERE status = 'approved'");
 
@@ -236,6 +237,7 @@ int main(int argc, char** argv) {
   const std::string what = argv[1];
   std::string data, period, work;
   int repeat = 1;
+  int cache_mib = 16;  // the server's default ([storage] cache_size_mib)
   BillingDataShape shape;
   for (int i = 2; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
@@ -245,6 +247,7 @@ int main(int argc, char** argv) {
     else if (flag == "--period") period = value;
     else if (flag == "--work") work = value;
     else if (flag == "--repeat") repeat = static_cast<int>(number());
+    else if (flag == "--cache-mib") cache_mib = static_cast<int>(number());
     else if (flag == "--clients") shape.clients = number();
     else if (flag == "--contracts") shape.contracts_per_client = static_cast<int>(number());
     else if (flag == "--devices") shape.devices_per_client = static_cast<int>(number());
@@ -258,6 +261,6 @@ int main(int argc, char** argv) {
   }
   if (data.empty()) return usage();
   if (what == "generate") return generate(data, shape);
-  if (what == "run" && !period.empty() && repeat >= 1) return run(data, period, work, repeat);
+  if (what == "run" && !period.empty() && repeat >= 1) return run(data, period, work, repeat, cache_mib);
   return usage();
 }

@@ -164,7 +164,7 @@ Result<InvoiceTotals> price_invoice(Currency currency, std::vector<InvoiceLine>&
           {field + ".unit_price", "must be in " + std::string(currency.code()) + ", the invoice's currency"});
       continue;
     }
-    auto line = price_line(lines[i], field);
+    auto line = price_line(std::move(lines[i]), field);
     if (!line) {
       for (auto& f : line.error().fields) problems.push_back(std::move(f));
       continue;

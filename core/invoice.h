@@ -147,7 +147,8 @@ struct InvoiceTotals {
 // lines (more than kMaxLinesPerInvoice), lines[i].* from price_line, and
 // lines[i].unit_price when not in `currency`. Guarantees net = sum of line
 // amounts, tax = sum of line taxes, total = net + tax, and that the summary
-// rows add up to net and tax. The priced lines replace `lines` in place.
+// rows add up to net and tax. The priced lines replace `lines` in place;
+// on an error `lines` are left unspecified (moved from).
 Result<InvoiceTotals> price_invoice(Currency currency, std::vector<InvoiceLine>& lines);
 
 // ---- numbering ----------------------------------------------------------------

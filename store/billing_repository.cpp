@@ -428,7 +428,12 @@ Status InvoiceRepository::mark_billed(InvoiceId id, Instant at) {
                                              " row(s) are not approved or are already invoiced"));
     }
   }
-  if (expected[0] > 0) {
+  // Only clients with block hours have ledger rows to lock (a cheap look
+  // first: the update probes the ledger once per billed entry).
+  if (expected[0] > 0 &&
+      TEND_TRY(sql_.scalar("SELECT EXISTS (SELECT 1 FROM invoices i JOIN contracts c ON c.client_id = i.client_id "
+                           "JOIN block_ledger b ON b.contract_id = c.id WHERE i.id = ? AND b.locked = 0)",
+                           id.value())) != 0) {
     TEND_CHECK(sql_.execute("UPDATE block_ledger SET locked = 1 WHERE time_entry_id IN "
                             "(SELECT time_entry_id FROM invoice_lines WHERE invoice_id = ? AND time_entry_id IS NOT NULL)",
                             id.value()));

@@ -78,13 +78,13 @@ Error SqliteConnection::error_from(int code, std::string_view context) const {
   }
 }
 
-Result<sqlite3_stmt*> SqliteConnection::prepare(std::string_view sql, std::span<const SqlValue> params) {
+Result<sqlite3_stmt*> SqliteConnection::prepare(std::string_view sql, std::span<const SqlValue> params,
+                                                bool params_outlive_statement) {
   auto it = statements_.find(sql);
   sqlite3_stmt* stmt = nullptr;
   if (it != statements_.end()) {
     stmt = it->second;
-    sqlite3_reset(stmt);
-    sqlite3_clear_bindings(stmt);
+    sqlite3_reset(stmt);  // every parameter is bound again below (the count is checked)
   } else {
     int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
                                 &stmt, nullptr);
@@ -105,7 +105,7 @@ Result<sqlite3_stmt*> SqliteConnection::prepare(std::string_view sql, std::span<
           // An empty string_view may have a null data(); SQLite would bind
           // that as NULL, so bind a real empty string.
           else return sqlite3_bind_text(stmt, index, v.data() ? v.data() : "", static_cast<int>(v.size()),
-                                        SQLITE_TRANSIENT);
+                                        params_outlive_statement ? SQLITE_STATIC : SQLITE_TRANSIENT);
         },
         params[i]);
     if (rc != SQLITE_OK) return std::unexpected(error_from(rc, "bind failed"));
@@ -119,7 +119,8 @@ Result<std::unique_ptr<Rows>> SqliteConnection::query(std::string_view sql, std:
 }
 
 Result<int64_t> SqliteConnection::execute(std::string_view sql, std::span<const SqlValue> params) {
-  sqlite3_stmt* stmt = TEND_TRY(prepare(sql, params));
+  // Stepped to the end and reset below, while `params` are alive.
+  sqlite3_stmt* stmt = TEND_TRY(prepare(sql, params, /*params_outlive_statement=*/true));
   int rc;
   while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
   }

@@ -42,7 +42,11 @@ class SqliteConnection final : public SqlConnection {
 
  private:
   explicit SqliteConnection(sqlite3* db) : db_(db) {}
-  Result<sqlite3_stmt*> prepare(std::string_view sql, std::span<const SqlValue> params);
+  // The cached statement for `sql` with `params` bound. Text is copied by
+  // SQLite unless `params_outlive_statement` (true only when the statement
+  // runs to its end before the caller's params go away, as in execute).
+  Result<sqlite3_stmt*> prepare(std::string_view sql, std::span<const SqlValue> params,
+                                bool params_outlive_statement = false);
 
   // Looked up by string_view (no copy of the SQL text per statement run).
   struct TextHash {

@@ -47,5 +47,42 @@ TEST(SqliteStore, WithoutMigrateAnOldDatabaseIsRefused) {
   std::filesystem::remove_all(directory);
 }
 
+// Migration 0007 rewrote CHECK (x IN (...)) as x = ... OR ... on the tables
+// the billing run writes row by row (SQLite builds a temporary b-tree for
+// an IN list on every row it checks). The migrating connection and the
+// others must all use the new definitions.
+TEST(SqliteStore, TheBillingTablesCheckWithoutTemporaryTablesOnEveryConnection) {
+  auto directory = std::filesystem::temp_directory_path() / ("tend-checks-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(directory);
+  auto store = open_sqlite_store((directory / "tend.db").string(), {}, from_unix_ms(0));
+  ASSERT_TRUE(store.has_value()) << store.error().message;
+  auto uses_temporary_table = [](Transaction& tx, const std::string& statement) {
+    auto rows = tx.connection().query("EXPLAIN " + statement, {});
+    EXPECT_TRUE(rows.has_value());
+    bool found = false;
+    while (rows && (*rows)->next().value_or(false)) found = found || (*rows)->text(1) == "OpenEphemeral";
+    return found;
+  };
+  const std::string update = "UPDATE time_entries SET status = 'invoiced', billing = 'billable' WHERE id = 0";
+  const std::string insert =
+      "INSERT INTO invoice_lines (invoice_id, position, kind, description, quantity_num, quantity_den, unit_price, "
+      "factor_num, factor_den, amount, tax_amount) VALUES (0, 1, 'time', 'x', 1, 1, 1, 1, 1, 1, 0)";
+  {
+    auto writer = (*store)->write();
+    ASSERT_TRUE(writer.has_value());
+    EXPECT_FALSE(uses_temporary_table(*writer, update));
+    EXPECT_FALSE(uses_temporary_table(*writer, insert));
+  }
+  auto reader = (*store)->read();
+  ASSERT_TRUE(reader.has_value());
+  EXPECT_FALSE(uses_temporary_table(*reader, update));
+  auto left = Sql(reader->connection())
+                  .scalar("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('time_entries', "
+                          "'part_usages', 'service_usages', 'invoice_lines', 'invoices') AND sql LIKE '% IN (%'");
+  ASSERT_TRUE(left.has_value());
+  EXPECT_EQ(*left, 0);
+  std::filesystem::remove_all(directory);
+}
+
 }  // namespace
 }  // namespace tend::store
