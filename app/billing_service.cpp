@@ -264,54 +264,44 @@ Result<BillingRunResult> BillingService::run(const Principal& caller, const Bill
   return result;
 }
 
-Result<BillingRunClient> BillingService::bill_client(Transaction& tx, const RunShared& shared,
-                                                     const Principal& caller, ClientId client_id,
-                                                     const BillingPeriod& period, const std::string& period_text,
-                                                     bool dry_run, bool& keep) {
-  const Instant now = context_.clock.now();
-  BillingRunClient out;
-  out.client_id = client_id;
-  const Client client = TEND_TRY(tx.clients().get(client_id));
-  out.client_name = client.name;
-  const Currency currency = client.currency;
+namespace {
 
-  // Regenerating: the draft of this period goes first, freeing its items.
-  std::vector<InvoiceRecord> old;
-  for (InvoiceId id : TEND_TRY(tx.invoices().drafts_for_period(client_id, period_text))) {
-    old.push_back(TEND_TRY(tx.invoices().get(id)));
-    TEND_CHECK(tx.invoices().delete_draft(id));
-    out.replaced.push_back(id);
-  }
-  std::vector<Contract> contracts = TEND_TRY(tx.contracts().for_client(client_id));
-  // In arrears: the client's open work rated once (this also refreshes the
-  // stored rating, as every change to work does).
-  const WorkCharges charges =
-      TEND_TRY(refresh_and_charge_open_work(tx, client_id, contracts, caller, now, period.last_day));
-  const std::set<std::string> billed = TEND_TRY(tx.invoices().billed_item_keys(client_id));
-  const store::ClientBilling client_billing = TEND_TRY(tx.billing_settings().client(client_id));
-  const TaxLookup taxes = shared.taxes.for_treatment(client_billing.tax_treatment);
-  const LineTax fee_tax = taxes.of(shared.fee_tax_category);
+// What a client's draft is built from (besides its work's charges).
+struct DraftInputs {
+  ClientId client_id;
+  Currency currency = Currency::eur();
+  const BillingPeriod* period = nullptr;
+  const std::vector<Contract>* contracts = nullptr;
+  const std::set<std::string>* billed = nullptr;  // item keys on another invoice
+  const TaxLookup* taxes = nullptr;              // with the client's treatment
+  LineTax fee_tax;
+  Instant devices_counted_before{};
+  std::vector<InvoiceLine> manual;  // lines added by hand to the draft being regenerated
+};
 
+// The lines of a client's draft: in advance, managed fees per calendar month
+// and block purchases; in arrears, approved work up to the period's last
+// day as rated (`charges`); then the lines added by hand.
+Result<std::vector<InvoiceLine>> draft_lines(Transaction& tx, const DraftInputs& in, const WorkCharges& charges) {
   std::vector<InvoiceLine> lines;
-  // In advance: managed fees per calendar month, block purchases.
+  const std::set<std::string>& billed = *in.billed;
   std::optional<DeviceCounts> devices;
-  for (const Contract& contract : contracts) {
+  for (const Contract& contract : *in.contracts) {
     if (contract.kind == ContractKind::managed) {
-      for (auto month : period.months()) {
+      for (auto month : in.period->months()) {
         if (billed.count(contract_fee_key(contract.id, month))) continue;
-        if (!devices) devices = TEND_TRY(tx.contracts().device_counts(client_id, shared.devices_counted_before));
-        for (auto& line : TEND_TRY(recurring_fee_lines(contract, month, *devices, fee_tax))) {
+        if (!devices) devices = TEND_TRY(tx.contracts().device_counts(in.client_id, in.devices_counted_before));
+        for (auto& line : TEND_TRY(recurring_fee_lines(contract, month, *devices, in.fee_tax))) {
           lines.push_back(std::move(line));
         }
       }
     } else if (contract.kind == ContractKind::block_hours) {
-      for (const HourBlock& block : blocks_to_bill(contract, period)) {
+      for (const HourBlock& block : blocks_to_bill(contract, *in.period)) {
         if (billed.count(billable_key(block.id))) continue;
-        lines.push_back(TEND_TRY(block_purchase_line(contract, block, fee_tax)));
+        lines.push_back(TEND_TRY(block_purchase_line(contract, block, in.fee_tax)));
       }
     }
   }
-  // Approved work up to the period's last day, as rated.
   std::map<TicketId, std::string> labels;
   auto label_of = [&](TicketId id) -> Result<std::string> {
     auto found = labels.find(id);
@@ -323,8 +313,8 @@ Result<BillingRunClient> BillingService::bill_client(Transaction& tx, const RunS
     if (c.entry.status != WorkStatus::approved || billed.count(billable_key(c.entry.id))) continue;
     TimeToBill time{rating_entry_of(c.entry), c.charge,
                     c.work_type_name,         TEND_TRY(label_of(c.entry.ticket_id)),
-                    c.contract_name,          taxes.of(c.tax_category_id)};
-    auto line = time_line(time, currency);
+                    c.contract_name,          in.taxes->of(c.tax_category_id)};
+    auto line = time_line(time, in.currency);
     if (!line) {
       Error e = line.error();
       e.message = "time entry " + std::to_string(c.entry.id.value()) + ": " + describe(e);
@@ -339,8 +329,8 @@ Result<BillingRunClient> BillingService::bill_client(Transaction& tx, const RunS
       if (c.status != WorkStatus::approved || billed.count(key)) continue;
       ItemToBill item{ItemUse{c.usage_id, c.item_id, c.name, c.kind, c.on, c.quantity, c.unit_price},
                       c.charge, TEND_TRY(label_of(c.ticket_id)), c.contract_name,
-                      taxes.of(c.tax_category_id)};
-      auto line = item_line(item, currency);
+                      in.taxes->of(c.tax_category_id)};
+      auto line = item_line(item, in.currency);
       if (!line) {
         Error e = line.error();
         e.message = std::string(c.kind == CatalogueKind::part ? "part usage " : "service usage ") +
@@ -350,13 +340,81 @@ Result<BillingRunClient> BillingService::bill_client(Transaction& tx, const RunS
       if (*line) lines.push_back(std::move(**line));
     }
   }
-  // Lines added by hand to the draft being regenerated stay, after the
-  // billed ones.
-  for (const InvoiceRecord& draft : old) {
-    for (const InvoiceLine& line : draft.lines) {
-      if (line.kind == LineKind::manual) lines.push_back(line);
+  for (const InvoiceLine& line : in.manual) lines.push_back(line);
+  return lines;
+}
+
+// The lines added by hand to `draft`.
+std::vector<InvoiceLine> manual_lines(const InvoiceRecord& draft) {
+  std::vector<InvoiceLine> out;
+  for (const InvoiceLine& line : draft.lines) {
+    if (line.kind == LineKind::manual) out.push_back(line);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<BillingRunClient> BillingService::bill_client(Transaction& tx, const RunShared& shared,
+                                                     const Principal& caller, ClientId client_id,
+                                                     const BillingPeriod& period, const std::string& period_text,
+                                                     bool dry_run, bool& keep) {
+  const Instant now = context_.clock.now();
+  BillingRunClient out;
+  out.client_id = client_id;
+  const Client client = TEND_TRY(tx.clients().get(client_id));
+  out.client_name = client.name;
+  const Currency currency = client.currency;
+  const store::ClientBilling client_billing = TEND_TRY(tx.billing_settings().client(client_id));
+  const TaxLookup taxes = shared.taxes.for_treatment(client_billing.tax_treatment);
+  DraftInputs inputs;
+  inputs.client_id = client_id;
+  inputs.currency = currency;
+  inputs.period = &period;
+  inputs.taxes = &taxes;
+  inputs.fee_tax = taxes.of(shared.fee_tax_category);
+  inputs.devices_counted_before = shared.devices_counted_before;
+
+  const std::vector<InvoiceId> drafts = TEND_TRY(tx.invoices().drafts_for_period(client_id, period_text));
+  std::vector<InvoiceRecord> old;
+  for (InvoiceId id : drafts) old.push_back(TEND_TRY(tx.invoices().get(id)));
+  if (old.size() == 1) {
+    // A draft of this period: first what it would become once released,
+    // worked out without writing; the same lines leave it as it is.
+    const ReleasedDraft released = ReleasedDraft::of(old[0]);
+    std::vector<Contract> contracts = TEND_TRY(tx.contracts().for_client(client_id));
+    release_blocks(contracts, released);
+    const WorkCharges charges =
+        TEND_TRY(charge_open_work_as_if_released(tx, client_id, contracts, released, period.last_day));
+    const std::set<std::string> billed = TEND_TRY(tx.invoices().billed_item_keys(client_id, old[0].id));
+    inputs.contracts = &contracts;
+    inputs.billed = &billed;
+    inputs.manual = manual_lines(old[0]);
+    std::vector<InvoiceLine> lines = TEND_TRY(draft_lines(tx, inputs, charges));
+    // (No lines: the regeneration below deletes the draft.)
+    if (!lines.empty() && TEND_TRY(price_invoice(currency, lines)) == old[0].totals && lines == old[0].lines) {
+      out.outcome = "unchanged";
+      out.invoice = std::move(old[0]);
+      return out;
     }
   }
+
+  // Regenerating: the drafts of this period go first, freeing their items.
+  inputs.manual.clear();
+  for (const InvoiceRecord& draft : old) {
+    TEND_CHECK(tx.invoices().delete_draft(draft.id));
+    out.replaced.push_back(draft.id);
+    for (InvoiceLine& line : manual_lines(draft)) inputs.manual.push_back(std::move(line));
+  }
+  std::vector<Contract> contracts = TEND_TRY(tx.contracts().for_client(client_id));
+  // In arrears: the client's open work rated once (this also refreshes the
+  // stored rating, as every change to work does).
+  const WorkCharges charges =
+      TEND_TRY(refresh_and_charge_open_work(tx, client_id, contracts, caller, now, period.last_day));
+  const std::set<std::string> billed = TEND_TRY(tx.invoices().billed_item_keys(client_id));
+  inputs.contracts = &contracts;
+  inputs.billed = &billed;
+  std::vector<InvoiceLine> lines = TEND_TRY(draft_lines(tx, inputs, charges));
 
   if (lines.empty()) {
     out.outcome = "nothing_to_bill";
@@ -377,7 +435,8 @@ Result<BillingRunClient> BillingService::bill_client(Transaction& tx, const RunS
   invoice.totals = TEND_TRY(price_invoice(currency, invoice.lines));
 
   if (old.size() == 1 && old[0].lines == invoice.lines) {
-    // Nothing changed: keep the draft as it is (the savepoint rolls back).
+    // Nothing changed after all: keep the draft as it is (the savepoint
+    // rolls back).
     out.outcome = "unchanged";
     out.replaced.clear();
     out.invoice = std::move(old[0]);

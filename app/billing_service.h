@@ -16,8 +16,10 @@
 //   batch: each client's draft is whole or absent, and a second run finds
 //   the committed ones unchanged. Items already on another invoice (an issued one, or a draft of
 //   another period) are skipped: their item keys are looked up, and the
-//   UNIQUE line_key index is the backstop. When the new draft has exactly
-//   the lines of the old one, nothing is written ("unchanged").
+//   UNIQUE line_key index is the backstop. A draft of the period is first
+//   rebuilt in memory as if released (app/work_rating.h
+//   charge_open_work_as_if_released); when that gives exactly its lines,
+//   nothing is written ("unchanged").
 // * A dry run does all of that and rolls back.
 // * Issuing assigns the next gapless number of the issue year in the same
 //   transaction. An issued invoice is immutable: every attempt to change or

@@ -262,8 +262,27 @@ TEST_F(BillingTest, BlockPurchasesAreBilledOnceAndOverageInArrears) {
   EXPECT_EQ(stored("SELECT count(*) FROM hour_blocks WHERE invoice_line_id IS NOT NULL"), 1);
   EXPECT_EQ(stored("SELECT count(*) FROM block_ledger WHERE locked = 1"), 3);  // 2 consumptions + 1 overage
 
+  // A re-run sees the draft as it would be once released (the block not
+  // invoiced, its ledger rows unlocked): the same lines, nothing written.
+  const int64_t drafted = stored("SELECT count(*) FROM audit_events WHERE action = 'invoice.drafted'");
+  BillingRunResult again = run("2026-11", dentist_);
+  EXPECT_EQ(again.clients[0].outcome, "unchanged");
+  EXPECT_EQ(again.clients[0].invoice->id, inv.id);
+  EXPECT_EQ(stored("SELECT count(*) FROM audit_events WHERE action = 'invoice.drafted'"), drafted);
+  EXPECT_EQ(stored("SELECT count(*) FROM block_ledger WHERE locked = 1"), 3);
+  // One more hour of work: the draft is regenerated, the block still on it once.
+  log(t, remote_, "2026-11-04", 60);
+  BillingRunResult more = run("2026-11", dentist_);
+  ASSERT_EQ(more.clients[0].outcome, "replaced");
+  const store::InvoiceRecord& regenerated = *more.clients[0].invoice;
+  ASSERT_EQ(regenerated.lines.size(), 4u) << ::testing::PrintToString(descriptions(regenerated));
+  EXPECT_EQ(regenerated.lines[0].kind, LineKind::block_purchase);
+  EXPECT_EQ(regenerated.lines[3].amount.to_decimal(), "100.00");  // 1 h overage
+  EXPECT_EQ(stored("SELECT count(*) FROM hour_blocks WHERE invoice_line_id IS NOT NULL"), 1);
+  EXPECT_EQ(stored("SELECT count(*) FROM block_ledger WHERE locked = 1"), 4);
+
   // The block is billed once: December bills neither it nor the work again.
-  ok(billing_->issue(admin_, inv.id));
+  ok(billing_->issue(admin_, regenerated.id));
   BillingRunResult december = run("2026-12", dentist_);
   EXPECT_EQ(december.clients[0].outcome, "nothing_to_bill");
   (void)blocks;

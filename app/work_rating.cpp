@@ -7,6 +7,7 @@
 #include <set>
 
 #include "app/audit.h"
+#include "core/billing.h"
 
 namespace tend {
 namespace {
@@ -39,8 +40,11 @@ struct RatingData {
 };
 
 // `contracts`: the client's contracts when the caller has them already.
+// `released`: ledger rows of these entries count as unlocked (see
+// charge_open_work_as_if_released).
 Result<RatingData> load_rating_data(Transaction& tx, ClientId client_id,
-                                    std::optional<std::vector<Contract>> contracts = std::nullopt) {
+                                    std::optional<std::vector<Contract>> contracts = std::nullopt,
+                                    const std::set<TimeEntryId>* released = nullptr) {
   RatingData data;
   data.client = TEND_TRY(tx.clients().get(client_id));
   if (auto provider = tx.provider().get()) data.cost_currency = provider->currency;
@@ -54,7 +58,8 @@ Result<RatingData> load_rating_data(Transaction& tx, ClientId client_id,
   }
   for (const auto& contract : data.contracts) {
     if (contract.kind != ContractKind::block_hours) continue;
-    for (const auto& row : TEND_TRY(tx.contracts().ledger(contract.id))) {
+    for (auto& row : TEND_TRY(tx.contracts().ledger(contract.id))) {
+      if (released && row.time_entry_id.valid() && released->count(row.time_entry_id)) row.locked = false;
       if (row.locked) data.locked_rows.push_back(row);
       else data.unlocked_rows[contract.id].push_back(row);
     }
@@ -310,6 +315,72 @@ Result<WorkCharges> refresh_and_charge_open_work(Transaction& tx, ClientId clien
   TEND_CHECK(store_rating(tx, data, client, entries, rating, actor, now));
   auto parts = TEND_TRY(tx.part_usages().for_client(client, kEarliest, to));
   auto services = TEND_TRY(tx.service_usages().for_client(client, kEarliest, to));
+  return charges_of(
+      tx, data, entries, [&](const TimeEntry& e) { return e.work_date <= to; }, parts, services,
+      /*with_explanations=*/false, &rating);
+}
+
+ReleasedDraft ReleasedDraft::of(const store::InvoiceRecord& draft) {
+  ReleasedDraft out;
+  out.line_ids.insert(draft.line_ids.begin(), draft.line_ids.end());
+  for (const InvoiceLine& line : draft.lines) {
+    if (line.item_key.empty()) continue;
+    auto key = BillableItemKey::parse(line.item_key);
+    if (!key) continue;
+    switch (key->kind) {
+      case BillableKind::time_entry: out.time_entries.insert(TimeEntryId(key->id)); break;
+      case BillableKind::part_usage: out.part_usages.insert(PartUsageId(key->id)); break;
+      case BillableKind::service_usage: out.service_usages.insert(ServiceUsageId(key->id)); break;
+      case BillableKind::block_purchase: out.hour_blocks.insert(HourBlockId(key->id)); break;
+      case BillableKind::contract_fee: break;  // no row to free: its key leaves with the line
+    }
+  }
+  return out;
+}
+
+namespace {
+
+// An item as delete_draft leaves it.
+template <class Item>
+void release(Item& item) {
+  item.status = WorkStatus::approved;
+  item.invoice_line_id = 0;
+  item.invoiced_at.reset();
+}
+
+}  // namespace
+
+void release_blocks(std::vector<Contract>& contracts, const ReleasedDraft& released) {
+  for (Contract& contract : contracts) {
+    for (HourBlock& block : contract.blocks) {
+      if (!released.frees(released.hour_blocks, block.id, block.invoice_line_id)) continue;
+      block.invoice_line_id = 0;
+      block.invoiced_at.reset();
+    }
+  }
+}
+
+Result<WorkCharges> charge_open_work_as_if_released(Transaction& tx, ClientId client, std::vector<Contract> contracts,
+                                                    const ReleasedDraft& released, CivilDate to) {
+  RatingData data = TEND_TRY(load_rating_data(tx, client, std::move(contracts), &released.time_entries));
+  // The entries open_entries_and would find after the release, in its order.
+  std::vector<TimeEntry> entries;
+  for (auto& e : TEND_TRY(tx.time_entries().for_client(client, kEarliest, kLatest))) {
+    if (released.frees(released.time_entries, e.id, e.invoice_line_id)) release(e);
+    if (!e.locked()) entries.push_back(std::move(e));
+  }
+  std::vector<RatingEntry> rating_entries;
+  rating_entries.reserve(entries.size());
+  for (const auto& e : entries) rating_entries.push_back(rating_entry(e));
+  const ClientRating rating = rate_client_work(data.input(), rating_entries);
+  auto parts = TEND_TRY(tx.part_usages().for_client(client, kEarliest, to));
+  for (auto& p : parts) {
+    if (released.frees(released.part_usages, p.id, p.invoice_line_id)) release(p);
+  }
+  auto services = TEND_TRY(tx.service_usages().for_client(client, kEarliest, to));
+  for (auto& s : services) {
+    if (released.frees(released.service_usages, s.id, s.invoice_line_id)) release(s);
+  }
   return charges_of(
       tx, data, entries, [&](const TimeEntry& e) { return e.work_date <= to; }, parts, services,
       /*with_explanations=*/false, &rating);

@@ -10,6 +10,8 @@
 // with TimeEntryRepository::mark_invoiced and friends.
 #pragma once
 
+#include <set>
+
 #include "app/work_codec.h"
 #include "core/contracts.h"
 #include "core/coverage.h"
@@ -46,6 +48,38 @@ Status refresh_client_rating(store::Transaction& tx, ClientId client, const Prin
 Result<WorkCharges> refresh_and_charge_open_work(store::Transaction& tx, ClientId client,
                                                  std::vector<Contract> contracts, const Principal& actor,
                                                  Instant now, CivilDate to);
+
+// What deleting a draft would release (InvoiceRepository::delete_draft):
+// the items its lines bill, found by the lines' item keys, and the lines.
+struct ReleasedDraft {
+  std::set<int64_t> line_ids;
+  std::set<TimeEntryId> time_entries;
+  std::set<PartUsageId> part_usages;
+  std::set<ServiceUsageId> service_usages;
+  std::set<HourBlockId> hour_blocks;
+
+  static ReleasedDraft of(const store::InvoiceRecord& draft);
+  // Whether the item `id` of this kind, stored as billed by line
+  // `invoice_line_id`, is one the draft bills (delete_draft frees exactly
+  // those: the line bills it and the item points back at the line).
+  template <class IdT>
+  bool frees(const std::set<IdT>& items, IdT id, int64_t invoice_line_id) const {
+    return items.count(id) > 0 && line_ids.count(invoice_line_id) > 0;
+  }
+};
+
+// `contracts` as they would be once `released` is deleted: its block
+// purchases not invoiced.
+void release_blocks(std::vector<Contract>& contracts, const ReleasedDraft& released);
+
+// For the billing run's check of a draft it regenerates: the charges
+// refresh_and_charge_open_work would return once `released` were deleted
+// (its time entries, part and service usages approved again, their block
+// ledger rows unlocked), worked out in memory. Writes nothing: the stored
+// rating is left as it is. `contracts`: as release_blocks leaves them.
+Result<WorkCharges> charge_open_work_as_if_released(store::Transaction& tx, ClientId client,
+                                                    std::vector<Contract> contracts, const ReleasedDraft& released,
+                                                    CivilDate to);
 
 // The balances of a block-hours contract after all the client's work (the
 // ledger stored by the last refresh, replayed).

@@ -131,6 +131,7 @@ TEST_P(StoreContract, InvoicesRoundTripWithLinesAndTotals) {
   EXPECT_EQ(ok(tx.invoices().billed_item_keys(f.client)),
             (std::set<std::string>{"time_entry:" + std::to_string(f.entry.value()),
                                    "contract_fee:" + std::to_string(contract.value()) + ":2026-11"}));
+  EXPECT_TRUE(ok(tx.invoices().billed_item_keys(f.client, i.id)).empty());  // but for this invoice
   EXPECT_EQ(ok(tx.invoices().drafts_for_period(f.client, "2026-11")).size(), 1u);
   EXPECT_TRUE(ok(tx.invoices().drafts_for_period(f.client, "2026-12")).empty());
   // The line's link column comes from its item key.
@@ -187,6 +188,21 @@ TEST_P(StoreContract, ALineKeyIsOnOneLineOnly) {
   auto again = tx.invoices().insert(second);
   ASSERT_FALSE(again.has_value());
   EXPECT_EQ(again.error().kind, ErrorKind::conflict);
+}
+
+TEST_P(StoreContract, StatusesAndLineKindsOutsideTheirListsAreRefused) {
+  auto tx = ok(store_->write());
+  Fixture f = add_fixture(tx);
+  auto bad_status = tx.connection().execute("UPDATE time_entries SET status = 'paid' WHERE id = ?",
+                                            std::vector<SqlValue>{f.entry.value()});
+  ASSERT_FALSE(bad_status.has_value());
+  ok(tx.connection().execute("UPDATE time_entries SET status = 'approved' WHERE id = ?",
+                             std::vector<SqlValue>{f.entry.value()}));
+  InvoiceRecord i = draft(f.client, {time_line_for(f.entry)});
+  ok(tx.invoices().insert(i));
+  auto bad_kind = tx.connection().execute("UPDATE invoice_lines SET kind = 'discount' WHERE invoice_id = ?",
+                                          std::vector<SqlValue>{i.id.value()});
+  ASSERT_FALSE(bad_kind.has_value());
 }
 
 TEST_P(StoreContract, NumbersAreUniquePerYearAndTheLastIsFound) {

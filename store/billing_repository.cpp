@@ -393,11 +393,11 @@ Status InvoiceRepository::delete_draft(InvoiceId id) {
   return {};
 }
 
-Result<std::set<std::string>> InvoiceRepository::billed_item_keys(ClientId client) {
+Result<std::set<std::string>> InvoiceRepository::billed_item_keys(ClientId client, InvoiceId except) {
   auto rows = TEND_TRY(
       sql_.query("SELECT DISTINCT l.item_key FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id "
-                 "WHERE i.client_id = ? AND l.item_key <> ''",
-                 client.value()));
+                 "WHERE i.client_id = ? AND l.item_key <> '' AND i.id <> ?",
+                 client.value(), except.value()));
   std::set<std::string> out;
   while (TEND_TRY(rows->next())) out.insert(rows->text(0));
   return out;

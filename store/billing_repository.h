@@ -91,8 +91,9 @@ class InvoiceRepository {
   // The issued invoices and credit notes (not drafts) whose issue date is
   // in from..to (inclusive), by issue date and number.
   Result<std::vector<InvoiceId>> issued_between(CivilDate from, CivilDate to);
-  // Every item key on a line of any of the client's invoices.
-  Result<std::set<std::string>> billed_item_keys(ClientId client);
+  // Every item key on a line of any of the client's invoices, except the
+  // lines of `except` (when valid).
+  Result<std::set<std::string>> billed_item_keys(ClientId client, InvoiceId except = InvoiceId());
 
   // The sum of the totals of the issued credit notes of `original` (zero
   // or negative), in `currency`.
