@@ -15,7 +15,6 @@ namespace {
 using store::Transaction;
 
 const CivilDate kEarliest = CivilDate(std::chrono::year(1900) / 1 / 1);
-const CivilDate kLatest = CivilDate(std::chrono::year(2999) / 12 / 31);
 
 // What rating needs of one client, loaded once per use case.
 struct RatingData {
@@ -190,8 +189,8 @@ Result<std::vector<TimeEntry>> open_entries_and(Transaction& tx, ClientId client
   std::vector<TimeEntry> out = std::move(extra);
   std::set<TimeEntryId> seen;
   for (const auto& e : out) seen.insert(e.id);
-  for (auto& e : TEND_TRY(tx.time_entries().for_client(client, kEarliest, kLatest))) {
-    if (e.locked() || seen.count(e.id)) continue;
+  for (auto& e : TEND_TRY(tx.time_entries().open_for_client(client))) {
+    if (seen.count(e.id)) continue;
     out.push_back(std::move(e));
   }
   return out;
@@ -322,6 +321,7 @@ Result<WorkCharges> refresh_and_charge_open_work(Transaction& tx, ClientId clien
 
 ReleasedDraft ReleasedDraft::of(const store::InvoiceRecord& draft) {
   ReleasedDraft out;
+  out.invoice = draft.id;
   out.line_ids.insert(draft.line_ids.begin(), draft.line_ids.end());
   for (const InvoiceLine& line : draft.lines) {
     if (line.item_key.empty()) continue;
@@ -363,12 +363,17 @@ void release_blocks(std::vector<Contract>& contracts, const ReleasedDraft& relea
 Result<WorkCharges> charge_open_work_as_if_released(Transaction& tx, ClientId client, std::vector<Contract> contracts,
                                                     const ReleasedDraft& released, CivilDate to) {
   RatingData data = TEND_TRY(load_rating_data(tx, client, std::move(contracts), &released.time_entries));
-  // The entries open_entries_and would find after the release, in its order.
-  std::vector<TimeEntry> entries;
-  for (auto& e : TEND_TRY(tx.time_entries().for_client(client, kEarliest, kLatest))) {
-    if (released.frees(released.time_entries, e.id, e.invoice_line_id)) release(e);
-    if (!e.locked()) entries.push_back(std::move(e));
+  // The entries open_entries_and would find after the release, in its
+  // order: the open ones and those the draft frees.
+  std::vector<TimeEntry> entries = TEND_TRY(tx.time_entries().open_for_client(client));
+  for (auto& e : TEND_TRY(tx.time_entries().billed_on(released.invoice))) {
+    if (!released.frees(released.time_entries, e.id, e.invoice_line_id) || e.removed_at) continue;
+    release(e);
+    entries.push_back(std::move(e));
   }
+  std::sort(entries.begin(), entries.end(), [](const TimeEntry& a, const TimeEntry& b) {
+    return std::tie(a.work_date, a.id) < std::tie(b.work_date, b.id);
+  });
   std::vector<RatingEntry> rating_entries;
   rating_entries.reserve(entries.size());
   for (const auto& e : entries) rating_entries.push_back(rating_entry(e));

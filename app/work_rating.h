@@ -52,6 +52,7 @@ Result<WorkCharges> refresh_and_charge_open_work(store::Transaction& tx, ClientI
 // What deleting a draft would release (InvoiceRepository::delete_draft):
 // the items its lines bill, found by the lines' item keys, and the lines.
 struct ReleasedDraft {
+  InvoiceId invoice;
   std::set<int64_t> line_ids;
   std::set<TimeEntryId> time_entries;
   std::set<PartUsageId> part_usages;

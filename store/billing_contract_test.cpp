@@ -245,9 +245,19 @@ TEST_P(StoreContract, DeletingADraftReleasesWhatItBilled) {
   const TimeEntryId ids[] = {f.entry};
   ok(tx.time_entries().mark_invoiced(ids, i.line_ids[0], at(3)));
   EXPECT_EQ(ok(tx.time_entries().get(f.entry)).status, WorkStatus::invoiced);
+  // On the draft: not open, billed on it.
+  EXPECT_TRUE(ok(tx.time_entries().open_for_client(f.client)).empty());
+  auto billed = ok(tx.time_entries().billed_on(i.id));
+  ASSERT_EQ(billed.size(), 1u);
+  EXPECT_EQ(billed[0].id, f.entry);
   ok(tx.invoices().delete_draft(i.id));
   TimeEntry back = ok(tx.time_entries().get(f.entry));
   EXPECT_EQ(back.status, WorkStatus::approved);
+  auto open = ok(tx.time_entries().open_for_client(f.client));
+  ASSERT_EQ(open.size(), 1u);
+  EXPECT_EQ(open[0].id, f.entry);
+  EXPECT_TRUE(ok(tx.time_entries().open_for_client(ClientId(f.client.value() + 1))).empty());
+  EXPECT_TRUE(ok(tx.time_entries().billed_on(i.id)).empty());
   EXPECT_EQ(back.invoice_line_id, 0);
   EXPECT_FALSE(back.invoiced_at.has_value());
   auto gone = tx.invoices().get(i.id);

@@ -433,6 +433,27 @@ Result<std::vector<TimeEntry>> TimeEntryRepository::for_client(ClientId client, 
       read_time_entry);
 }
 
+Result<std::vector<TimeEntry>> TimeEntryRepository::open_for_client(ClientId client) {
+  // time_entries_by_status holds exactly the open entries (status <>
+  // 'invoiced') by status and client; named, because without statistics the
+  // planner prefers the client/date index, which walks the whole history.
+  return read_all<TimeEntry>(
+      TEND_TRY(sql_.query(std::string(kTimeEntryColumns) +
+                              " INDEXED BY time_entries_by_status WHERE status IN ('draft', 'approved') AND "
+                              "status <> 'invoiced' AND client_id = ? AND removed_at IS NULL ORDER BY work_date, id",
+                          client.value())),
+      read_time_entry);
+}
+
+Result<std::vector<TimeEntry>> TimeEntryRepository::billed_on(InvoiceId invoice) {
+  return read_all<TimeEntry>(
+      TEND_TRY(sql_.query(std::string(kTimeEntryColumns) +
+                              " WHERE id IN (SELECT time_entry_id FROM invoice_lines WHERE invoice_id = ? AND "
+                              "time_entry_id IS NOT NULL) ORDER BY work_date, id",
+                          invoice.value())),
+      read_time_entry);
+}
+
 Status TimeEntryRepository::set_billable_minutes(TimeEntryId id, int64_t minutes) {
   TEND_CHECK(sql_.execute("UPDATE time_entries SET billable_minutes = ? WHERE id = ? AND status <> 'invoiced'", minutes,
                           id.value()));

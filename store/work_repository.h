@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/invoice.h"
 #include "core/paging.h"
 #include "core/work.h"
 #include "store/list_query.h"
@@ -94,6 +95,13 @@ class TimeEntryRepository {
   // Entries of a client that are not removed with from <= work_date <= to,
   // by work date and id.
   Result<std::vector<TimeEntry>> for_client(ClientId client, CivilDate from, CivilDate to);
+  // The client's open entries (draft or approved, not removed), by work
+  // date and id. Read through the index of open work, so the cost does not
+  // grow with the client's invoiced history.
+  Result<std::vector<TimeEntry>> open_for_client(ClientId client);
+  // The entries the lines of `invoice` bill (the lines' link column), by
+  // work date and id.
+  Result<std::vector<TimeEntry>> billed_on(InvoiceId invoice);
   // Stores recomputed billable minutes (entries that are not invoiced).
   Status set_billable_minutes(TimeEntryId id, int64_t minutes);
   // Locks approved entries as invoiced by an invoice line, with their block
