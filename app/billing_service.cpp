@@ -392,7 +392,8 @@ Result<BillingRunClient> BillingService::bill_client(Transaction& tx, const RunS
     inputs.manual = manual_lines(old[0]);
     std::vector<InvoiceLine> lines = TEND_TRY(draft_lines(tx, inputs, charges));
     // (No lines: the regeneration below deletes the draft.)
-    if (!lines.empty() && TEND_TRY(price_invoice(currency, lines)) == old[0].totals && lines == old[0].lines) {
+    if (!lines.empty() && TEND_TRY(add_up_priced_lines(currency, lines)) == old[0].totals &&
+        lines == old[0].lines) {
       out.outcome = "unchanged";
       out.invoice = std::move(old[0]);
       return out;
@@ -432,7 +433,9 @@ Result<BillingRunClient> BillingService::bill_client(Transaction& tx, const RunS
   invoice.created_by = actor_name(caller);
   invoice.created_at = invoice.updated_at = now;
   invoice.lines = std::move(lines);
-  invoice.totals = TEND_TRY(price_invoice(currency, invoice.lines));
+  // The builders of core/billing.h priced each line; manual lines were
+  // priced when added.
+  invoice.totals = TEND_TRY(add_up_priced_lines(currency, invoice.lines));
 
   if (old.size() == 1 && old[0].lines == invoice.lines) {
     // Nothing changed after all: keep the draft as it is (the savepoint

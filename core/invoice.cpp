@@ -173,12 +173,28 @@ Result<InvoiceTotals> price_invoice(Currency currency, std::vector<InvoiceLine>&
   }
   if (!problems.empty())
     return std::unexpected(Error::invalid("the invoice has invalid lines", std::move(problems)));
+  InvoiceTotals totals = TEND_TRY(add_up_priced_lines(currency, priced));
+  lines = std::move(priced);
+  return totals;
+}
 
+Result<InvoiceTotals> add_up_priced_lines(Currency currency, const std::vector<InvoiceLine>& lines) {
+  if (lines.size() > static_cast<size_t>(kMaxLinesPerInvoice)) {
+    return std::unexpected(Error::invalid_field(
+        "lines", "an invoice has at most " + std::to_string(kMaxLinesPerInvoice) + " lines"));
+  }
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (!(lines[i].amount.currency() == currency) || !(lines[i].tax_amount.currency() == currency)) {
+      return std::unexpected(Error::invalid_field("lines[" + std::to_string(i) + "].amount",
+                                                  "must be in " + std::string(currency.code()) +
+                                                      ", the invoice's currency"));
+    }
+  }
   InvoiceTotals totals;
   totals.net = totals.tax = totals.total = Money::zero(currency);
   // Keyed by (rate, code) so the summary lists rates in ascending order.
   std::map<std::tuple<Rational, std::string>, TaxSummaryRow> rows;
-  for (const InvoiceLine& line : priced) {
+  for (const InvoiceLine& line : lines) {
     totals.net += line.amount;
     totals.tax += line.tax_amount;
     auto [it, inserted] = rows.try_emplace({line.tax.rate_percent, line.tax.code});
@@ -194,7 +210,6 @@ Result<InvoiceTotals> price_invoice(Currency currency, std::vector<InvoiceLine>&
   }
   totals.total = totals.net + totals.tax;
   for (auto& [key, row] : rows) totals.tax_summary.push_back(std::move(row));
-  lines = std::move(priced);
   return totals;
 }
 

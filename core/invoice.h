@@ -150,6 +150,12 @@ struct InvoiceTotals {
 // rows add up to net and tax. The priced lines replace `lines` in place;
 // on an error `lines` are left unspecified (moved from).
 Result<InvoiceTotals> price_invoice(Currency currency, std::vector<InvoiceLine>& lines);
+// Adds up lines that price_line priced already (the builders of
+// core/billing.h return priced lines; stored lines were priced when stored):
+// the totals and summary price_invoice would give, without pricing again.
+// invalid_input for more than kMaxLinesPerInvoice lines or an amount not in
+// `currency`.
+Result<InvoiceTotals> add_up_priced_lines(Currency currency, const std::vector<InvoiceLine>& lines);
 
 // ---- numbering ----------------------------------------------------------------
 

@@ -118,6 +118,13 @@ TEST(InvoiceTotals, TaxSummaryPerRateAndTotalsAddUp) {
   EXPECT_EQ(totals->tax_summary[2].tax, eur(2993 + 3738));  // per line, not 21% of 320.50 (67.31)
   EXPECT_EQ(totals->tax_summary[2].lines, 2);
   EXPECT_EQ(lines[0].amount, eur(14250));  // the lines come back priced
+  // Lines priced already add up to the same without pricing them again.
+  auto again = add_up_priced_lines(kEur, lines);
+  ASSERT_TRUE(again.has_value()) << again.error().message;
+  EXPECT_EQ(*again, *totals);
+  auto dollars = add_up_priced_lines(*Currency::parse("USD"), lines);
+  ASSERT_FALSE(dollars.has_value());
+  EXPECT_EQ(dollars.error().fields.at(0).field, "lines[0].amount");
 }
 
 TEST(InvoiceTotals, OtherCurrencyLinesAreFieldErrors) {

@@ -84,8 +84,7 @@ LineLinks links_of(const InvoiceLine& line) {
 // The tax summary from priced lines (the stored totals are the source of
 // net, tax and total).
 std::vector<TaxSummaryRow> summary_of(Currency currency, const std::vector<InvoiceLine>& lines) {
-  std::vector<InvoiceLine> copy = lines;
-  auto totals = price_invoice(currency, copy);
+  auto totals = add_up_priced_lines(currency, lines);
   if (!totals) return {};
   return totals->tax_summary;
 }
