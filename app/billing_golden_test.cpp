@@ -23,6 +23,7 @@
 
 #include "app/billing_service.h"
 #include "app/import_service.h"
+#include "tests/support/csv.h"
 #include "app/ticket_service.h"
 #include "store/rmm_repository.h"
 #include "store/sqlite/sqlite_store.h"
@@ -430,40 +431,6 @@ class Scenario {
             << csv;
       }
     }
-  }
-
-  // RFC 4180 fields: CRLF row ends, quoted fields with doubled quotes.
-  static std::vector<std::vector<std::string>> read_csv(const std::string& text) {
-    std::vector<std::vector<std::string>> rows(1);
-    std::string field;
-    bool quoted = false;
-    for (size_t i = 0; i < text.size(); ++i) {
-      const char c = text[i];
-      if (quoted) {
-        if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-          field += '"';
-          ++i;
-        } else if (c == '"') {
-          quoted = false;
-        } else {
-          field += c;
-        }
-      } else if (c == '"') {
-        quoted = true;
-      } else if (c == ',') {
-        rows.back().push_back(std::move(field));
-        field.clear();
-      } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
-        rows.back().push_back(std::move(field));
-        field.clear();
-        rows.emplace_back();
-        ++i;
-      } else {
-        field += c;
-      }
-    }
-    rows.pop_back();  // after the last CRLF
-    return rows;
   }
 
   std::filesystem::path file_;

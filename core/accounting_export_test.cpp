@@ -1,5 +1,7 @@
 #include "core/accounting_export.h"
 
+#include "tests/support/csv.h"
+
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 
@@ -13,49 +15,6 @@ using Rows = std::vector<std::vector<std::string>>;
 const Currency kEur = Currency::eur();
 Money eur(int64_t cents) { return Money(kEur, cents); }
 CivilDate day(int y, unsigned m, unsigned d) { return CivilDate(std::chrono::year(y) / m / d); }
-
-// A strict RFC 4180 reader for the tests: CRLF row ends, quoted fields with
-// doubled quotes. Fails the test on anything else.
-Rows read_csv(const std::string& text) {
-  Rows rows(1);
-  std::string field;
-  bool quoted = false, was_quoted = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-        field += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        field += c;
-      }
-    } else if (c == '"') {
-      EXPECT_TRUE(field.empty()) << "a quote inside an unquoted field";
-      quoted = was_quoted = true;
-    } else if (c == ',') {
-      rows.back().push_back(field);
-      field.clear();
-      was_quoted = false;
-    } else if (c == '\r') {
-      EXPECT_TRUE(i + 1 < text.size() && text[i + 1] == '\n') << "a CR without LF outside quotes";
-      rows.back().push_back(field);
-      field.clear();
-      was_quoted = false;
-      ++i;
-      rows.emplace_back();
-    } else {
-      EXPECT_NE(c, '\n') << "a bare LF outside quotes";
-      field += c;
-    }
-  }
-  EXPECT_FALSE(quoted) << "an unterminated quote";
-  EXPECT_TRUE(rows.back().empty() && field.empty()) << "the last row must end with CRLF";
-  (void)was_quoted;
-  rows.pop_back();
-  return rows;
-}
 
 size_t column(std::span<const std::string_view> columns, std::string_view name) {
   for (size_t i = 0; i < columns.size(); ++i) {
