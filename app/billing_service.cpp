@@ -115,19 +115,6 @@ class TaxLookup {
   std::map<TaxCategoryId, TaxCategory> categories_;
 };
 
-RatingEntry rating_entry_of(const TimeEntry& e) {
-  RatingEntry r;
-  r.id = e.id;
-  r.ticket = e.ticket_id;
-  r.work_type = e.work_type_id;
-  r.work_date = e.work_date;
-  r.actual_minutes = e.actual_minutes;
-  r.billing = e.billing;
-  r.after_hours = e.after_hours;
-  r.under_fixed_price_service = e.service_usage_id.valid();
-  return r;
-}
-
 std::string describe(const Error& e) {
   std::string out = e.message;
   for (const auto& f : e.fields) out += "; " + f.field + ": " + f.message;
@@ -311,7 +298,7 @@ Result<std::vector<InvoiceLine>> draft_lines(Transaction& tx, const DraftInputs&
   };
   for (const auto& c : charges.time) {
     if (c.entry.status != WorkStatus::approved || billed.count(billable_key(c.entry.id))) continue;
-    TimeToBill time{rating_entry_of(c.entry), c.charge,
+    TimeToBill time{rating_entry(c.entry), c.charge,
                     c.work_type_name,         TEND_TRY(label_of(c.entry.ticket_id)),
                     c.contract_name,          in.taxes->of(c.tax_category_id)};
     auto line = time_line(time, in.currency);

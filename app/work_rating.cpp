@@ -66,22 +66,6 @@ Result<RatingData> load_rating_data(Transaction& tx, ClientId client_id,
   return data;
 }
 
-RatingEntry rating_entry(const TimeEntry& e) {
-  RatingEntry r;
-  r.id = e.id;
-  r.ticket = e.ticket_id;
-  r.work_type = e.work_type_id;
-  r.work_date = e.work_date;
-  r.actual_minutes = e.actual_minutes;
-  r.billing = e.billing;
-  r.after_hours = e.after_hours;
-  r.under_fixed_price_service = e.service_usage_id.valid();
-  if (e.billable_override) r.fixed_billable_minutes = e.billable_override;
-  else if (e.locked()) r.fixed_billable_minutes = e.billable_minutes;
-  r.invoiced = e.locked();
-  return r;
-}
-
 std::string contract_name(const RatingData& data, ContractId id) {
   for (const auto& c : data.contracts) {
     if (c.id == id) return c.name;
@@ -197,6 +181,22 @@ Result<std::vector<TimeEntry>> open_entries_and(Transaction& tx, ClientId client
 }
 
 }  // namespace
+
+RatingEntry rating_entry(const TimeEntry& e) {
+  RatingEntry r;
+  r.id = e.id;
+  r.ticket = e.ticket_id;
+  r.work_type = e.work_type_id;
+  r.work_date = e.work_date;
+  r.actual_minutes = e.actual_minutes;
+  r.billing = e.billing;
+  r.after_hours = e.after_hours;
+  r.under_fixed_price_service = e.service_usage_id.valid();
+  if (e.billable_override) r.fixed_billable_minutes = e.billable_override;
+  else if (e.locked()) r.fixed_billable_minutes = e.billable_minutes;
+  r.invoiced = e.locked();
+  return r;
+}
 
 Result<WorkCharges> ticket_charges(Transaction& tx, const Ticket& ticket) {
   RatingData data = TEND_TRY(load_rating_data(tx, ticket.client_id));

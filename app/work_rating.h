@@ -7,7 +7,7 @@
 // show what a ticket costs, and by billing (issue 5) to invoice a period:
 // client_charges() returns every item with its decision, amount, tax
 // category and explanation; billing takes the approved ones and locks them
-// with TimeEntryRepository::mark_invoiced and friends.
+// with InvoiceRepository::mark_billed.
 #pragma once
 
 #include <set>
@@ -20,6 +20,11 @@
 #include "store/store.h"
 
 namespace tend {
+
+// What rating (core/coverage.h) needs of a stored time entry: its identity,
+// date, minutes and billing; an override or an invoiced entry's stored
+// billable minutes are fixed, and an invoiced entry is marked so.
+RatingEntry rating_entry(const TimeEntry& e);
 
 // The charges of one ticket: every item on it (removed ones excluded),
 // decided in the context of all the client's work that is not invoiced yet
