@@ -221,11 +221,12 @@ PATHS = {
     },
     "/api/v1/billing/exports/{format}": {
         "get": csv_op(op("exportInvoices", "The issued invoices and credit notes whose issue date is in the period as "
-                                           "a CSV import file for Xero (sales invoices) or QuickBooks Online "
-                                           "(invoices), one row per line (docs/billing-rules.md, Accounting exports).",
+                                           "a CSV import file for Xero (xero: sales invoices; xero_credit_notes: credit "
+                                           "notes, as positive amounts) or QuickBooks Online (invoices and credit "
+                                           "notes), one row per line (docs/billing-rules.md, Accounting exports).",
                          BILLING_READERS, "BillingRun",
                          params=[{"name": "format", "in": "path", "required": True,
-                                  "schema": {"type": "string", "enum": ["xero", "quickbooks"]}},
+                                  "schema": {"type": "string", "enum": ["xero", "quickbooks", "xero_credit_notes"]}},
                                  {**query("period", "2026-11 or 2026-11-01..2026-11-15."), "required": True}])),
     },
     "/api/v1/reports/ar": {

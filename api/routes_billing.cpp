@@ -250,11 +250,11 @@ void Api::add_billing_routes() {
                              to_json(TEND_TRY(TEND_TRY(billing_of(service))->get_payment(c.principal, id))));
       });
   add("GET", "/api/v1/billing/exports/{format}", kBillingReaders,
-      "export the issued invoices and credit notes of a period as CSV for Xero or QuickBooks Online",
+      "export the issued invoices and credit notes of a period as CSV for Xero (invoices, credit notes) or QuickBooks Online",
       [service](RequestContext& c) -> Result<HttpResponse> {
         TEND_CHECK(only_query(c, {"period"}));
         auto format = parse_export_format(c.param("format"));
-        if (!format) return std::unexpected(Error::not_found("no such export format (xero, quickbooks)"));
+        if (!format) return std::unexpected(Error::not_found("no such export format (xero, xero_credit_notes, quickbooks)"));
         auto period = c.query("period");
         if (!period) return std::unexpected(Error::invalid_field("period", "is required, e.g. 2026-11"));
         HttpResponse r;

@@ -907,8 +907,7 @@ Result<std::string> BillingService::export_csv(const Principal& caller, ExportFo
     }
     return {};
   }));
-  return format == ExportFormat::xero ? xero_csv(rows, context_.config.exports)
-                                      : quickbooks_csv(rows, context_.config.exports);
+  return export_file(format, rows, context_.config.exports);
 }
 
 Result<Page<store::PaymentRecord>> BillingService::list_payments(const Principal& caller,

@@ -139,10 +139,13 @@ void add_billing_commands(CLI::App& app, int& exit_code) {
     auto out = std::make_shared<std::string>();
     auto* c = billing->add_subcommand(
         "export",
-        "Write the issued invoices and credit notes of a period as a CSV import file for Xero or QuickBooks "
-        "Online (one row per line; docs/billing-rules.md, Accounting exports)");
+        "Write the issued invoices and credit notes of a period as a CSV import file for Xero (invoices; "
+        "xero_credit_notes: credit notes) or QuickBooks Online (both; one row per line; docs/billing-rules.md, "
+        "Accounting exports)");
     target->add_options(*c);
-    c->add_option("--format", *format, "xero or quickbooks")->required()->check(CLI::IsMember({"xero", "quickbooks"}));
+    c->add_option("--format", *format, "xero, xero_credit_notes or quickbooks")
+        ->required()
+        ->check(CLI::IsMember({"xero", "xero_credit_notes", "quickbooks"}));
     c->add_option("--period", *period, "A month (2026-11) or a range (2026-11-01..2026-11-15)")->required();
     c->add_option("--out", *out, "Write to this file (default: standard output)");
     c->callback([=, &exit_code] {

@@ -1,6 +1,6 @@
 // Commands of billing:
 //   tend billing run --period 2026-11 [--client ID] [--dry-run] [--json]
-//   tend billing export --format xero|quickbooks --period 2026-11 [--out FILE]
+//   tend billing export --format xero|xero_credit_notes|quickbooks --period 2026-11 [--out FILE]
 //   tend invoice list|show|issue|send|credit|delete|pdf|add-line|remove-line
 //   tend provider bank [--iban X] [--bic Y] [--account-holder Z] (the bank
 //     details printed on invoices; changing them needs an admin)

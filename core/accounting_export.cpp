@@ -9,7 +9,7 @@ namespace {
 
 using std::chrono::year_month_day;
 
-constexpr std::string_view kFormatNames[] = {"xero", "quickbooks"};
+constexpr std::string_view kFormatNames[] = {"xero", "quickbooks", "xero_credit_notes"};
 
 std::string trim(std::string_view text) {
   size_t from = 0, to = text.size();
@@ -77,6 +77,16 @@ const std::string_view kXeroColumns[29] = {
     "*AccountCode",      "*TaxType",        "TaxAmount",      "TrackingName1",  "TrackingOption1",
     "TrackingName2",     "TrackingOption2", "Currency",       "BrandingTheme"};
 
+// Xero's credit note template: the invoice template's columns with
+// CreditNoteNumber and CreditNoteDate, and no DueDate or Total.
+const std::string_view kXeroCreditNoteColumns[27] = {
+    "*ContactName",     "EmailAddress",    "POAddressLine1",  "POAddressLine2",  "POAddressLine3",
+    "POAddressLine4",   "POCity",          "PORegion",        "POPostalCode",    "POCountry",
+    "*CreditNoteNumber", "Reference",       "*CreditNoteDate", "InventoryItemCode", "*Description",
+    "*Quantity",        "*UnitAmount",     "Discount",        "*AccountCode",    "*TaxType",
+    "TaxAmount",        "TrackingName1",   "TrackingOption1", "TrackingName2",   "TrackingOption2",
+    "Currency",         "BrandingTheme"};
+
 const std::string_view kQuickbooksColumns[16] = {
     "InvoiceNo",       "Customer",      "InvoiceDate", "DueDate",
     "Terms",           "Location",      "Memo",        "Item(Product/Service)",
@@ -89,7 +99,7 @@ Result<ExportFormat> parse_export_format(std::string_view text) {
   for (size_t i = 0; i < std::size(kFormatNames); ++i) {
     if (text == kFormatNames[i]) return static_cast<ExportFormat>(i);
   }
-  return std::unexpected(Error::invalid_field("format", "must be xero or quickbooks"));
+  return std::unexpected(Error::invalid_field("format", "must be xero, xero_credit_notes or quickbooks"));
 }
 
 Result<ExportDateOrder> parse_export_date_order(std::string_view text) {
@@ -174,11 +184,10 @@ std::string xero_csv(std::span<const ExportInvoice> invoices, const ExportOption
   header(out, kXeroColumns);
   for (const ExportInvoice& e : invoices) {
     const Invoice& i = e.invoice;
+    if (i.kind != InvoiceKind::invoice) continue;
     const std::string issued = date_or_empty(i.issued_on, options.dates);
     const std::string due = date_or_empty(i.due_on ? i.due_on : i.issued_on, options.dates);
     const std::string total = i.totals.total.to_decimal();
-    const std::string reference =
-        i.kind == InvoiceKind::credit_note ? "Credit note for " + e.credited_number : std::string();
     for (const InvoiceLine& line : i.lines) {
       const ExportQuantity q = export_quantity(line);
       const std::string kind = to_string(line.kind);
@@ -193,7 +202,7 @@ std::string xero_csv(std::span<const ExportInvoice> invoices, const ExportOption
                 e.address.postal_code,
                 e.address.country,
                 i.number,
-                reference,
+                "",
                 issued,
                 due,
                 total,
@@ -214,6 +223,62 @@ std::string xero_csv(std::span<const ExportInvoice> invoices, const ExportOption
     }
   }
   return out;
+}
+
+std::string xero_credit_notes_csv(std::span<const ExportInvoice> invoices, const ExportOptions& options) {
+  std::string out;
+  header(out, kXeroCreditNoteColumns);
+  for (const ExportInvoice& e : invoices) {
+    const Invoice& i = e.invoice;
+    if (i.kind != InvoiceKind::credit_note) continue;
+    const std::string issued = date_or_empty(i.issued_on, options.dates);
+    const std::string reference = "Credit note for " + e.credited_number;
+    for (const InvoiceLine& line : i.lines) {
+      // What the note credits, as Xero wants it: the line turned positive.
+      InvoiceLine credited = line;
+      credited.quantity.numerator = -credited.quantity.numerator;
+      credited.amount = -credited.amount;
+      const ExportQuantity q = export_quantity(credited);
+      const std::string kind = to_string(line.kind);
+      row(out, {e.contact_name,
+                e.email,
+                e.address.line1,
+                e.address.line2,
+                "",
+                "",
+                e.address.city,
+                e.address.region,
+                e.address.postal_code,
+                e.address.country,
+                i.number,
+                reference,
+                issued,
+                "",
+                line.description,
+                q.quantity,
+                q.unit_amount,
+                "",
+                mapped(options.account_codes, kind, options.account_code),
+                tax_type(line, options),
+                (-line.tax_amount).to_decimal(),
+                "",
+                "",
+                "",
+                "",
+                i.currency.code(),
+                ""});
+    }
+  }
+  return out;
+}
+
+std::string export_file(ExportFormat format, std::span<const ExportInvoice> invoices, const ExportOptions& options) {
+  switch (format) {
+    case ExportFormat::xero: return xero_csv(invoices, options);
+    case ExportFormat::xero_credit_notes: return xero_credit_notes_csv(invoices, options);
+    case ExportFormat::quickbooks: return quickbooks_csv(invoices, options);
+  }
+  return quickbooks_csv(invoices, options);
 }
 
 std::string quickbooks_csv(std::span<const ExportInvoice> invoices, const ExportOptions& options) {

@@ -1,6 +1,6 @@
 // Accounting exports: the issued invoices and credit notes of a period as
-// CSV files that Xero (sales invoice import) and QuickBooks Online (invoice
-// import) read. One row per invoice line. Pure: the app layer loads the
+// CSV files that Xero (sales invoice import, credit note import) and
+// QuickBooks Online (invoice import) read. One row per invoice line. Pure: the app layer loads the
 // invoices and their clients and writes the text. docs/billing-rules.md
 // ("Accounting exports") documents the column layouts.
 //
@@ -17,8 +17,14 @@
 //   at the line's amount (a prorated 10 x 20.00 x 7/15 = 93.33 becomes
 //   1 x 93.33; the description still says what it is). TaxAmount is the
 //   line's tax, so the rows add up to the invoice's net, tax and total.
-// * Credit notes are rows with negative quantities (and amounts), their own
-//   number, and a reference to the invoice they credit.
+// * Xero takes invoices and credit notes in two files (it does not approve
+//   an invoice whose total is negative): the invoice file holds invoices
+//   only, the credit-note file credit notes only, with positive quantities
+//   and amounts (Xero credits them) and their own number.
+// * QuickBooks' invoice import has no credit memos: its file holds credit
+//   notes as rows with negative quantities (and amounts), so the period ties
+//   out; they are entered there as credit memos.
+// * A credit note's rows name the invoice it credits (Reference / Memo).
 #pragma once
 
 #include <map>
@@ -31,8 +37,8 @@
 
 namespace tend {
 
-// The accounting tools. Wire spelling = enumerator name.
-enum class ExportFormat { xero, quickbooks };
+// The accounting tools' import files. Wire spelling = enumerator name.
+enum class ExportFormat { xero, quickbooks, xero_credit_notes };
 const char* to_string(ExportFormat format);
 // invalid_input (field "format") naming the accepted values.
 Result<ExportFormat> parse_export_format(std::string_view text);
@@ -76,14 +82,21 @@ struct ExportInvoice {
 
 // The header rows, for the documentation and the tests.
 extern const std::string_view kXeroColumns[29];
+extern const std::string_view kXeroCreditNoteColumns[27];
 extern const std::string_view kQuickbooksColumns[16];
 
 // One field, quoted when RFC 4180 needs it.
 std::string csv_field(std::string_view text);
 
 // The Xero sales invoice import file: the header and one row per line of
-// each invoice, in the given order.
+// each invoice (kind invoice; credit notes are left out), in the given order.
 std::string xero_csv(std::span<const ExportInvoice> invoices, const ExportOptions& options);
+// The Xero credit note import file: the header and one row per line of each
+// credit note (invoices are left out), in the given order, with the signs
+// turned: quantity x unit amount and the tax are what the note credits.
+std::string xero_credit_notes_csv(std::span<const ExportInvoice> invoices, const ExportOptions& options);
+// The file of `format` (one of the three above).
+std::string export_file(ExportFormat format, std::span<const ExportInvoice> invoices, const ExportOptions& options);
 // The QuickBooks Online invoice import file, likewise.
 std::string quickbooks_csv(std::span<const ExportInvoice> invoices, const ExportOptions& options);
 

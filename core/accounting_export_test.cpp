@@ -142,7 +142,7 @@ TEST(XeroCsv, OneRowPerLineAddingUpToEachInvoice) {
   options.account_codes = {{"recurring_fee", "210"}};
   options.tax_types = {{"NL21", "21% (VAT on Income)"}};
   const Rows rows = read_csv(xero_csv(invoices, options));
-  ASSERT_EQ(rows.size(), 1u + 5u + 1u);
+  ASSERT_EQ(rows.size(), 1u + 5u);  // the credit note is in the credit-note file
   ASSERT_EQ(rows[0].size(), std::size(kXeroColumns));
   for (size_t c = 0; c < rows[0].size(); ++c) EXPECT_EQ(rows[0][c], kXeroColumns[c]);
   std::span<const std::string_view> cols(kXeroColumns);
@@ -169,6 +169,7 @@ TEST(XeroCsv, OneRowPerLineAddingUpToEachInvoice) {
   EXPECT_EQ(rows[2][qty], "0.75");
   // Per invoice: the rows' amounts and taxes add up to net, tax and the Total column.
   for (const ExportInvoice& e : invoices) {
+    if (e.invoice.kind != InvoiceKind::invoice) continue;
     Money net = Money::zero(kEur), taxes = Money::zero(kEur);
     size_t found = 0;
     for (size_t r = 1; r < rows.size(); ++r) {
@@ -183,15 +184,47 @@ TEST(XeroCsv, OneRowPerLineAddingUpToEachInvoice) {
     EXPECT_EQ(taxes, e.invoice.totals.tax) << e.invoice.number;
     EXPECT_EQ(net + taxes, e.invoice.totals.total) << e.invoice.number;
   }
-  // The credit note: negative quantity, positive unit amount, its own number and the reference.
-  const auto& credit = rows[6];
-  EXPECT_EQ(credit[number], "2026-000002");
-  EXPECT_EQ(credit[qty], "-1");
-  EXPECT_EQ(credit[unit], "76.80");
-  EXPECT_EQ(credit[tax], "-16.13");
-  EXPECT_EQ(credit[total], "-92.93");
-  EXPECT_EQ(credit[ref], "Credit note for 2026-000001");
-  EXPECT_EQ(credit[date], "03/12/2026");
+  EXPECT_EQ(rows[1][ref], "");
+}
+
+TEST(XeroCsv, CreditNotesGoToTheirOwnFileAsPositiveAmounts) {
+  auto invoices = sample();
+  // A second credit note line with a quantity that has no short decimal.
+  ExportInvoice& note = invoices[1];
+  note.invoice.lines.push_back(*price_line(line(LineKind::credit, "Credit: prorated fee", {-10, 1}, 2000, {7, 15})));
+  note.invoice.totals = *price_invoice(kEur, note.invoice.lines);
+  const Rows rows = read_csv(xero_credit_notes_csv(invoices, ExportOptions{}));
+  ASSERT_EQ(rows.size(), 1u + 2u);  // the invoice is in the invoice file
+  ASSERT_EQ(rows[0].size(), std::size(kXeroCreditNoteColumns));
+  for (size_t c = 0; c < rows[0].size(); ++c) EXPECT_EQ(rows[0][c], kXeroCreditNoteColumns[c]);
+  std::span<const std::string_view> cols(kXeroCreditNoteColumns);
+  const size_t number = column(cols, "*CreditNoteNumber"), date = column(cols, "*CreditNoteDate"),
+               ref = column(cols, "Reference"), qty = column(cols, "*Quantity"), unit = column(cols, "*UnitAmount"),
+               tax = column(cols, "TaxAmount"), name = column(cols, "*ContactName"), type = column(cols, "*TaxType");
+  EXPECT_EQ(rows[1][name], "Bakkerij \"De Zon\", Zaandam");
+  EXPECT_EQ(rows[1][number], "2026-000002");
+  EXPECT_EQ(rows[1][ref], "Credit note for 2026-000001");
+  EXPECT_EQ(rows[1][date], "03/12/2026");
+  EXPECT_EQ(rows[1][qty], "1");
+  EXPECT_EQ(rows[1][unit], "76.80");
+  EXPECT_EQ(rows[1][tax], "16.13");
+  EXPECT_EQ(rows[1][type], "NL21");
+  EXPECT_EQ(rows[2][qty], "1");  // 10 x 20.00 x 7/15 = 93.33 credited
+  EXPECT_EQ(rows[2][unit], "93.33");
+  // The rows add up to what the note credits: minus its net, tax and total.
+  Money net = Money::zero(kEur), taxes = Money::zero(kEur);
+  for (size_t r = 1; r < rows.size(); ++r) {
+    EXPECT_EQ(rows[r].size(), std::size(kXeroCreditNoteColumns));
+    net += line_amount(*Money::parse(kEur, rows[r][unit]), *Rational::parse_decimal(rows[r][qty]), {1, 1});
+    taxes += *Money::parse(kEur, rows[r][tax]);
+  }
+  EXPECT_EQ(net, -note.invoice.totals.net);
+  EXPECT_EQ(taxes, -note.invoice.totals.tax);
+  EXPECT_EQ(net + taxes, -note.invoice.totals.total);
+  // export_file picks the file by format.
+  EXPECT_EQ(export_file(ExportFormat::xero_credit_notes, invoices, {}), xero_credit_notes_csv(invoices, {}));
+  EXPECT_EQ(export_file(ExportFormat::xero, invoices, {}), xero_csv(invoices, {}));
+  EXPECT_EQ(export_file(ExportFormat::quickbooks, invoices, {}), quickbooks_csv(invoices, {}));
 }
 
 TEST(QuickbooksCsv, OneRowPerLineWithTermsItemsAndServiceDates) {
@@ -254,6 +287,8 @@ TEST(ExportOptions, MappingsAndDateFormatsParseOrNameTheField) {
   EXPECT_FALSE(parse_export_date_order("DD-MM-YYYY").has_value());
   EXPECT_EQ(format_export_date(day(2026, 1, 5), ExportDateOrder::iso), "2026-01-05");
   EXPECT_EQ(*parse_export_format("quickbooks"), ExportFormat::quickbooks);
+  EXPECT_EQ(*parse_export_format("xero_credit_notes"), ExportFormat::xero_credit_notes);
+  EXPECT_STREQ(to_string(ExportFormat::xero_credit_notes), "xero_credit_notes");
   EXPECT_EQ(parse_export_format("sage").error().fields.at(0).field, "format");
 }
 

@@ -381,10 +381,19 @@ TEST(Billing, AccountingExportsOfAPeriodComeAsCsvFromTheApiAndTheCli) {
   EXPECT_NE(xero.body.find(name + ",,,,,,,,,," + number + ",,"), std::string::npos) << xero.body;
   EXPECT_NE(xero.body.find(",229.90,,\"Remote support 2026-11-23 — #"), std::string::npos) << xero.body;
   EXPECT_NE(xero.body.find("Wifi, again\",2,95.00,,200,NL21,39.90,,,,,EUR,\r\n"), std::string::npos) << xero.body;
-  EXPECT_NE(xero.body.find(credit_number + ",Credit note for " + number + ","), std::string::npos) << xero.body;
-  EXPECT_NE(xero.body.find(",-57.48,,\"Credit: Remote support"), std::string::npos) << xero.body;
-  EXPECT_NE(xero.body.find("Wifi, again\",-0.5,95.00,,200,NL21,-9.98,"), std::string::npos) << xero.body;
-  EXPECT_EQ(std::count(xero.body.begin(), xero.body.end(), '\n'), 3);  // header + 2 rows
+  // Xero does not approve a negative invoice: the credit note is in its own file, positive.
+  EXPECT_EQ(xero.body.find(credit_number), std::string::npos) << xero.body;
+  EXPECT_EQ(std::count(xero.body.begin(), xero.body.end(), '\n'), 2);  // header + 1 row
+  auto notes = o.http.get("/api/v1/billing/exports/xero_credit_notes?period=" + month, o.reader);
+  ASSERT_EQ(notes.status, 200) << notes.body;
+  EXPECT_EQ(notes.body.rfind("*ContactName,EmailAddress,", 0), 0u) << notes.body;
+  EXPECT_NE(notes.body.find(",*CreditNoteNumber,Reference,*CreditNoteDate,InventoryItemCode,"), std::string::npos)
+      << notes.body;
+  EXPECT_NE(notes.body.find(credit_number + ",Credit note for " + number + ","), std::string::npos) << notes.body;
+  EXPECT_NE(notes.body.find(",,\"Credit: Remote support"), std::string::npos) << notes.body;
+  EXPECT_NE(notes.body.find("Wifi, again\",0.5,95.00,,200,NL21,9.98,,,,,EUR,\r\n"), std::string::npos) << notes.body;
+  EXPECT_EQ(notes.body.find(number + ",,"), std::string::npos) << notes.body;  // no invoice rows
+  EXPECT_EQ(std::count(notes.body.begin(), notes.body.end(), '\n'), 2);     // header + 1 row
 
   // The CLI writes the QuickBooks file; a month without issued invoices is just the header.
   auto token =
