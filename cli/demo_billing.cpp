@@ -23,6 +23,7 @@ struct IssuedInvoice {
   std::string number;
   CivilDate issued_on{};
   int months_ago = 0;
+  bool settled = false;  // paid when issued (a total of zero)
 };
 
 CivilDate month_start(CivilDate today, int months) {
@@ -66,7 +67,8 @@ int seed_billing(ApiClient& api, Instant now, DemoBillingSummary& summary) {
       if (done.exit_code != kOk) return done.exit_code;
       auto sent = call("POST", "/api/v1/invoices/" + std::to_string(id) + "/send", json::object());
       if (sent.exit_code != kOk) return sent.exit_code;
-      issued.push_back({id, client["client_id"], done.body["number"], issue_day, months_ago});
+      issued.push_back({id, client["client_id"], done.body["number"], issue_day, months_ago,
+                        done.body.value("status", "") == "paid"});
       ++summary.invoices;
     }
     // A goodwill credit, before the next month is issued (numbers follow
@@ -104,6 +106,7 @@ int seed_billing(ApiClient& api, Instant now, DemoBillingSummary& summary) {
     const bool unpaid =
         (invoice.months_ago == 3 && last_of_month) || (invoice.months_ago == 1 && index_in_month % 2 == 1);
     const CivilDate paid_on = invoice.issued_on + days(6 + invoice.client_id % 9);
+    if (invoice.settled) continue;
     if (unpaid || paid_on > today) {
       ++summary.open_invoices;
       continue;

@@ -243,7 +243,8 @@ struct IssuedInvoice {
 // (see next_invoice_number) and its payment terms. conflict when it is not
 // a draft; invalid_input when it has no lines, its lines do not price
 // (price_invoice), an invoice's total is negative or a credit note's is
-// not negative (field "lines"), or the terms are out of range.
+// not negative (field "lines"), or the terms are out of range. The status is
+// issued, or paid for an invoice whose total is zero (nothing is owed).
 Result<IssuedInvoice> issue_invoice(const Invoice& draft, CivilDate issue_date,
                                     std::optional<InvoiceNumber> last_of_year);
 

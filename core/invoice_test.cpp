@@ -279,6 +279,21 @@ TEST(IssueInvoice, AssignsNumberDatesAndTotals) {
   EXPECT_FALSE(issue_invoice(negative, day(2026, 12, 1), std::nullopt).has_value());
 }
 
+TEST(IssueInvoice, AnInvoiceOfZeroIsPaidWhenIssued) {
+  // Only prepaid hours used: the lines say what was done, nothing is owed.
+  Invoice zero;
+  zero.lines = {line("Remote support (from prepaid hours)", {3, 1}, eur(0))};
+  auto issued = issue_invoice(zero, day(2026, 12, 1), std::nullopt);
+  ASSERT_TRUE(issued.has_value()) << issued.error().message;
+  EXPECT_TRUE(issued->totals.total.is_zero());
+  EXPECT_EQ(issued->status, InvoiceStatus::paid);
+  EXPECT_EQ(issued->number_text, "2026-000001");  // it still takes its number
+  // Lines that cancel out come to zero as well.
+  Invoice cancelled;
+  cancelled.lines = {line("Laptop", {1, 1}, eur(50000)), line("Trade-in", {-1, 1}, eur(50000))};
+  EXPECT_EQ(issue_invoice(cancelled, day(2026, 12, 1), std::nullopt)->status, InvoiceStatus::paid);
+}
+
 TEST(CreditNote, FullCreditReversesTheOriginalExactly) {
   Invoice original = issued_invoice();
   auto note = make_credit_note(original, full_credit_lines(original), eur(0));
