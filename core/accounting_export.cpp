@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdio>
 #include <numeric>
+#include <vector>
 
 namespace tend {
 namespace {
@@ -42,17 +43,6 @@ std::string default_quickbooks_item(LineKind kind) {
   return "Services";
 }
 
-// A row: fields joined by commas, ended by CRLF.
-void row(std::string& out, std::initializer_list<std::string_view> fields) {
-  bool first = true;
-  for (std::string_view f : fields) {
-    if (!first) out += ',';
-    out += csv_field(f);
-    first = false;
-  }
-  out += "\r\n";
-}
-
 template <size_t N>
 void header(std::string& out, const std::string_view (&columns)[N]) {
   std::string line;
@@ -65,6 +55,51 @@ void header(std::string& out, const std::string_view (&columns)[N]) {
 
 std::string date_or_empty(const std::optional<CivilDate>& day, ExportDateOrder order) {
   return day ? format_export_date(*day, order) : "";
+}
+
+// A row: fields joined by commas, ended by CRLF.
+void row(std::string& out, const std::vector<std::string_view>& fields) {
+  for (size_t k = 0; k < fields.size(); ++k) {
+    if (k) out += ',';
+    out += csv_field(fields[k]);
+  }
+  out += "\r\n";
+}
+
+// The rows of one invoice in Xero's invoice file (kXeroColumns) or of one
+// credit note in its credit-note file (kXeroCreditNoteColumns: no DueDate
+// or Total, the Reference names the credited invoice, and each line is
+// turned positive: what the note credits).
+void xero_rows(std::string& out, const ExportInvoice& e, bool credit_note_file,
+               const ExportOptions& options) {
+  const Invoice& i = e.invoice;
+  const std::string issued = date_or_empty(i.issued_on, options.dates);
+  const std::string due = date_or_empty(i.due_on ? i.due_on : i.issued_on, options.dates);
+  const std::string total = i.totals.total.to_decimal();
+  const std::string reference = credit_note_file ? "Credit note for " + e.credited_number : std::string();
+  for (const InvoiceLine& line : i.lines) {
+    const InvoiceLine* shown = &line;
+    InvoiceLine turned;
+    if (credit_note_file) {
+      turned = line;
+      turned.quantity.numerator = -turned.quantity.numerator;
+      turned.amount = -turned.amount;
+      turned.tax_amount = -turned.tax_amount;
+      shown = &turned;
+    }
+    const ExportQuantity q = export_quantity(*shown);
+    const std::string tax_amount = shown->tax_amount.to_decimal();
+    const std::string tax = tax_type(line, options);
+    const std::string& account = mapped(options.account_codes, to_string(line.kind), options.account_code);
+    std::vector<std::string_view> fields = {
+        e.contact_name, e.email,          e.address.line1,       e.address.line2,   "",       "",
+        e.address.city, e.address.region, e.address.postal_code, e.address.country, i.number, reference,
+        issued};
+    if (!credit_note_file) fields.insert(fields.end(), {due, total});
+    fields.insert(fields.end(), {"", line.description, q.quantity, q.unit_amount, "", account, tax,
+                                 tax_amount, "", "", "", "", i.currency.code(), ""});
+    row(out, fields);
+  }
 }
 
 }  // namespace
@@ -80,12 +115,12 @@ const std::string_view kXeroColumns[29] = {
 // Xero's credit note template: the invoice template's columns with
 // CreditNoteNumber and CreditNoteDate, and no DueDate or Total.
 const std::string_view kXeroCreditNoteColumns[27] = {
-    "*ContactName",     "EmailAddress",    "POAddressLine1",  "POAddressLine2",  "POAddressLine3",
-    "POAddressLine4",   "POCity",          "PORegion",        "POPostalCode",    "POCountry",
-    "*CreditNoteNumber", "Reference",       "*CreditNoteDate", "InventoryItemCode", "*Description",
-    "*Quantity",        "*UnitAmount",     "Discount",        "*AccountCode",    "*TaxType",
-    "TaxAmount",        "TrackingName1",   "TrackingOption1", "TrackingName2",   "TrackingOption2",
-    "Currency",         "BrandingTheme"};
+    "*ContactName",      "EmailAddress",  "POAddressLine1",  "POAddressLine2",    "POAddressLine3",
+    "POAddressLine4",    "POCity",        "PORegion",        "POPostalCode",      "POCountry",
+    "*CreditNoteNumber", "Reference",     "*CreditNoteDate", "InventoryItemCode", "*Description",
+    "*Quantity",         "*UnitAmount",   "Discount",        "*AccountCode",      "*TaxType",
+    "TaxAmount",         "TrackingName1", "TrackingOption1", "TrackingName2",     "TrackingOption2",
+    "Currency",          "BrandingTheme"};
 
 const std::string_view kQuickbooksColumns[16] = {
     "InvoiceNo",       "Customer",      "InvoiceDate", "DueDate",
@@ -179,100 +214,36 @@ ExportQuantity export_quantity(const InvoiceLine& line) {
   return {"1", line.amount.to_decimal()};
 }
 
-std::string xero_csv(std::span<const ExportInvoice> invoices, const ExportOptions& options) {
+namespace {
+
+// A Xero file: the invoices (kXeroColumns) or the credit notes
+// (kXeroCreditNoteColumns) of `invoices`, in their order.
+std::string xero_file(std::span<const ExportInvoice> invoices, const ExportOptions& options,
+                      bool credit_notes) {
   std::string out;
-  header(out, kXeroColumns);
+  if (credit_notes)
+    header(out, kXeroCreditNoteColumns);
+  else
+    header(out, kXeroColumns);
   for (const ExportInvoice& e : invoices) {
-    const Invoice& i = e.invoice;
-    if (i.kind != InvoiceKind::invoice) continue;
-    const std::string issued = date_or_empty(i.issued_on, options.dates);
-    const std::string due = date_or_empty(i.due_on ? i.due_on : i.issued_on, options.dates);
-    const std::string total = i.totals.total.to_decimal();
-    for (const InvoiceLine& line : i.lines) {
-      const ExportQuantity q = export_quantity(line);
-      const std::string kind = to_string(line.kind);
-      row(out, {e.contact_name,
-                e.email,
-                e.address.line1,
-                e.address.line2,
-                "",
-                "",
-                e.address.city,
-                e.address.region,
-                e.address.postal_code,
-                e.address.country,
-                i.number,
-                "",
-                issued,
-                due,
-                total,
-                "",
-                line.description,
-                q.quantity,
-                q.unit_amount,
-                "",
-                mapped(options.account_codes, kind, options.account_code),
-                tax_type(line, options),
-                line.tax_amount.to_decimal(),
-                "",
-                "",
-                "",
-                "",
-                i.currency.code(),
-                ""});
-    }
+    if ((e.invoice.kind == InvoiceKind::credit_note) == credit_notes)
+      xero_rows(out, e, credit_notes, options);
   }
   return out;
+}
+
+}  // namespace
+
+std::string xero_csv(std::span<const ExportInvoice> invoices, const ExportOptions& options) {
+  return xero_file(invoices, options, /*credit_notes=*/false);
 }
 
 std::string xero_credit_notes_csv(std::span<const ExportInvoice> invoices, const ExportOptions& options) {
-  std::string out;
-  header(out, kXeroCreditNoteColumns);
-  for (const ExportInvoice& e : invoices) {
-    const Invoice& i = e.invoice;
-    if (i.kind != InvoiceKind::credit_note) continue;
-    const std::string issued = date_or_empty(i.issued_on, options.dates);
-    const std::string reference = "Credit note for " + e.credited_number;
-    for (const InvoiceLine& line : i.lines) {
-      // What the note credits, as Xero wants it: the line turned positive.
-      InvoiceLine credited = line;
-      credited.quantity.numerator = -credited.quantity.numerator;
-      credited.amount = -credited.amount;
-      const ExportQuantity q = export_quantity(credited);
-      const std::string kind = to_string(line.kind);
-      row(out, {e.contact_name,
-                e.email,
-                e.address.line1,
-                e.address.line2,
-                "",
-                "",
-                e.address.city,
-                e.address.region,
-                e.address.postal_code,
-                e.address.country,
-                i.number,
-                reference,
-                issued,
-                "",
-                line.description,
-                q.quantity,
-                q.unit_amount,
-                "",
-                mapped(options.account_codes, kind, options.account_code),
-                tax_type(line, options),
-                (-line.tax_amount).to_decimal(),
-                "",
-                "",
-                "",
-                "",
-                i.currency.code(),
-                ""});
-    }
-  }
-  return out;
+  return xero_file(invoices, options, /*credit_notes=*/true);
 }
 
-std::string export_file(ExportFormat format, std::span<const ExportInvoice> invoices, const ExportOptions& options) {
+std::string export_file(ExportFormat format, std::span<const ExportInvoice> invoices,
+                        const ExportOptions& options) {
   switch (format) {
     case ExportFormat::xero: return xero_csv(invoices, options);
     case ExportFormat::xero_credit_notes: return xero_credit_notes_csv(invoices, options);

@@ -96,7 +96,8 @@ std::string xero_csv(std::span<const ExportInvoice> invoices, const ExportOption
 // turned: quantity x unit amount and the tax are what the note credits.
 std::string xero_credit_notes_csv(std::span<const ExportInvoice> invoices, const ExportOptions& options);
 // The file of `format` (one of the three above).
-std::string export_file(ExportFormat format, std::span<const ExportInvoice> invoices, const ExportOptions& options);
+std::string export_file(ExportFormat format, std::span<const ExportInvoice> invoices,
+                        const ExportOptions& options);
 // The QuickBooks Online invoice import file, likewise.
 std::string quickbooks_csv(std::span<const ExportInvoice> invoices, const ExportOptions& options);
 
