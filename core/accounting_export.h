@@ -1,8 +1,8 @@
 // Accounting exports: the issued invoices and credit notes of a period as
 // CSV files that Xero (sales invoice import, credit note import) and
-// QuickBooks Online (invoice import) read. One row per invoice line. Pure: the app layer loads the
-// invoices and their clients and writes the text. docs/billing-rules.md
-// ("Accounting exports") documents the column layouts.
+// QuickBooks Online (invoice import) read. One row per invoice line. Pure:
+// the app layer loads the invoices and their clients and writes the text.
+// docs/billing-rules.md ("Accounting exports") documents the column layouts.
 //
 // Rules:
 // * CSV per RFC 4180: fields separated by commas, rows ended by CRLF, a
@@ -95,11 +95,12 @@ std::string xero_csv(std::span<const ExportInvoice> invoices, const ExportOption
 // credit note (invoices are left out), in the given order, with the signs
 // turned: quantity x unit amount and the tax are what the note credits.
 std::string xero_credit_notes_csv(std::span<const ExportInvoice> invoices, const ExportOptions& options);
+// The QuickBooks Online invoice import file: one row per line of each
+// invoice and credit note (negative), in the given order.
+std::string quickbooks_csv(std::span<const ExportInvoice> invoices, const ExportOptions& options);
 // The file of `format` (one of the three above).
 std::string export_file(ExportFormat format, std::span<const ExportInvoice> invoices,
                         const ExportOptions& options);
-// The QuickBooks Online invoice import file, likewise.
-std::string quickbooks_csv(std::span<const ExportInvoice> invoices, const ExportOptions& options);
 
 // The quantity and unit amount a row carries for a line (see the file
 // comment): quantity x unit amount = the line's amount, exactly.
