@@ -81,6 +81,18 @@ void add_same_currency(Money& total, const Money& amount) {
 
 // Rates `entries` (the client's work that is not invoiced plus any others
 // the caller needs) and returns the charges of those `wanted`.
+std::vector<RatingEntry> rating_entries_of(const std::vector<TimeEntry>& entries) {
+  std::vector<RatingEntry> out;
+  out.reserve(entries.size());
+  for (const auto& e : entries) out.push_back(rating_entry(e));
+  return out;
+}
+
+// The client's rating of `entries` (in their order).
+ClientRating rate_entries(const RatingData& data, const std::vector<TimeEntry>& entries) {
+  return rate_client_work(data.input(), rating_entries_of(entries));
+}
+
 template <class Wanted>
 Result<WorkCharges> charges_of(Transaction& tx, const RatingData& data, const std::vector<TimeEntry>& entries,
                                Wanted wanted, const std::vector<PartUsage>& parts,
@@ -92,10 +104,13 @@ Result<WorkCharges> charges_of(Transaction& tx, const RatingData& data, const st
   out.charged_total = Money::zero(data.client.currency);
   out.cost_total = Money::zero(data.cost_currency);
   const ClientRatingInput input = data.input();
+  // The rating entries are needed to rate here or to explain; a rating the
+  // caller made is used as it is.
   std::vector<RatingEntry> rating_entries;
-  rating_entries.reserve(entries.size());
-  for (const auto& e : entries) rating_entries.push_back(rating_entry(e));
-  const ClientRating rating = rated ? *rated : rate_client_work(input, rating_entries);
+  if (with_explanations || !rated) rating_entries = rating_entries_of(entries);
+  std::optional<ClientRating> own;
+  if (!rated) own = rate_client_work(input, rating_entries);
+  const ClientRating& rating = rated ? *rated : *own;
   ExplainContext context{input};
   for (size_t i = 0; i < entries.size(); ++i) {
     if (!wanted(entries[i])) continue;
@@ -296,10 +311,7 @@ Status store_rating(Transaction& tx, const RatingData& data, ClientId client, co
 Status refresh_client_rating(Transaction& tx, ClientId client, const Principal& actor, Instant now) {
   RatingData data = TEND_TRY(load_rating_data(tx, client));
   std::vector<TimeEntry> entries = TEND_TRY(open_entries_and(tx, client, {}));
-  std::vector<RatingEntry> rating_entries;
-  rating_entries.reserve(entries.size());
-  for (const auto& e : entries) rating_entries.push_back(rating_entry(e));
-  const ClientRating rating = rate_client_work(data.input(), rating_entries);
+  const ClientRating rating = rate_entries(data, entries);
   return store_rating(tx, data, client, entries, rating, actor, now);
 }
 
@@ -307,10 +319,7 @@ Result<WorkCharges> refresh_and_charge_open_work(Transaction& tx, ClientId clien
                                                  const Principal& actor, Instant now, CivilDate to) {
   RatingData data = TEND_TRY(load_rating_data(tx, client, std::move(contracts)));
   std::vector<TimeEntry> entries = TEND_TRY(open_entries_and(tx, client, {}));
-  std::vector<RatingEntry> rating_entries;
-  rating_entries.reserve(entries.size());
-  for (const auto& e : entries) rating_entries.push_back(rating_entry(e));
-  const ClientRating rating = rate_client_work(data.input(), rating_entries);
+  const ClientRating rating = rate_entries(data, entries);
   TEND_CHECK(store_rating(tx, data, client, entries, rating, actor, now));
   auto parts = TEND_TRY(tx.part_usages().for_client(client, kEarliest, to));
   auto services = TEND_TRY(tx.service_usages().for_client(client, kEarliest, to));
@@ -374,10 +383,7 @@ Result<WorkCharges> charge_open_work_as_if_released(Transaction& tx, ClientId cl
   std::sort(entries.begin(), entries.end(), [](const TimeEntry& a, const TimeEntry& b) {
     return std::tie(a.work_date, a.id) < std::tie(b.work_date, b.id);
   });
-  std::vector<RatingEntry> rating_entries;
-  rating_entries.reserve(entries.size());
-  for (const auto& e : entries) rating_entries.push_back(rating_entry(e));
-  const ClientRating rating = rate_client_work(data.input(), rating_entries);
+  const ClientRating rating = rate_entries(data, entries);
   auto parts = TEND_TRY(tx.part_usages().for_client(client, kEarliest, to));
   for (auto& p : parts) {
     if (released.frees(released.part_usages, p.id, p.invoice_line_id)) release(p);

@@ -316,10 +316,9 @@ Result<IssuedInvoice> issue_invoice(const Invoice& draft, CivilDate issue_date,
   out.number = TEND_TRY(next_invoice_number(issue_date, last_of_year));
   out.number_text = format_invoice_number(out.number);
   out.issued_on = issue_date;
-  // Nothing is owed on an invoice of zero (say, only prepaid hours used):
-  // it is settled when issued, as Xero and QuickBooks treat one.
-  out.status = draft.kind == InvoiceKind::invoice && out.totals.total.is_zero() ? InvoiceStatus::paid
-                                                                                : InvoiceStatus::issued;
+  // Settled as it stands, nothing paid yet: issued, or paid when nothing is
+  // owed (an invoice of zero, say only prepaid hours used).
+  out.status = status_after_settlement(InvoiceStatus::issued, out.totals.total, out.totals.total);
   return out;
 }
 
