@@ -259,7 +259,7 @@ struct DraftInputs {
   Currency currency = Currency::eur();
   const BillingPeriod* period = nullptr;
   const std::vector<Contract>* contracts = nullptr;
-  const std::set<std::string>* billed = nullptr;  // item keys on another invoice
+  const std::set<std::string>* billed = nullptr;  // fee and block keys on another invoice (fee_keys_of)
   const TaxLookup* taxes = nullptr;              // with the client's treatment
   LineTax fee_tax;
   Instant devices_counted_before{};
@@ -296,8 +296,10 @@ Result<std::vector<InvoiceLine>> draft_lines(Transaction& tx, const DraftInputs&
     auto [number, subject] = TEND_TRY(tx.tickets().number_and_subject(id));
     return labels.emplace(id, "#" + std::to_string(number) + " " + subject).first->second;
   };
+  // Work is billed while approved: mark_billed moves it to invoiced, and
+  // only deleting a draft moves it back.
   for (const auto& c : charges.time) {
-    if (c.entry.status != WorkStatus::approved || billed.count(billable_key(c.entry.id))) continue;
+    if (c.entry.status != WorkStatus::approved) continue;
     TimeToBill time{rating_entry(c.entry), c.charge,
                     c.work_type_name,         TEND_TRY(label_of(c.entry.ticket_id)),
                     c.contract_name,          in.taxes->of(c.tax_category_id)};
@@ -311,9 +313,7 @@ Result<std::vector<InvoiceLine>> draft_lines(Transaction& tx, const DraftInputs&
   }
   for (const auto* uses : {&charges.parts, &charges.services}) {
     for (const auto& c : *uses) {
-      const std::string key = c.kind == CatalogueKind::part ? billable_key(PartUsageId(c.usage_id))
-                                                            : billable_key(ServiceUsageId(c.usage_id));
-      if (c.status != WorkStatus::approved || billed.count(key)) continue;
+      if (c.status != WorkStatus::approved) continue;
       ItemToBill item{ItemUse{c.usage_id, c.item_id, c.name, c.kind, c.on, c.quantity, c.unit_price},
                       c.charge, TEND_TRY(label_of(c.ticket_id)), c.contract_name,
                       in.taxes->of(c.tax_category_id)};
@@ -329,6 +329,19 @@ Result<std::vector<InvoiceLine>> draft_lines(Transaction& tx, const DraftInputs&
   }
   for (const InvoiceLine& line : in.manual) lines.push_back(line);
   return lines;
+}
+
+// The keys draft_lines looks up in its `billed` set: the period's monthly fee
+// of each managed agreement and the blocks the period would bill.
+std::vector<std::string> fee_keys_of(const std::vector<Contract>& contracts, const BillingPeriod& period) {
+  std::vector<std::string> keys;
+  for (const Contract& contract : contracts) {
+    if (contract.kind == ContractKind::managed) {
+      for (auto month : period.months()) keys.push_back(contract_fee_key(contract.id, month));
+    }
+    for (const HourBlock& block : blocks_to_bill(contract, period)) keys.push_back(billable_key(block.id));
+  }
+  return keys;
 }
 
 // The lines added by hand to `draft`.
@@ -373,7 +386,8 @@ Result<BillingRunClient> BillingService::bill_client(Transaction& tx, const RunS
     release_blocks(contracts, released);
     const WorkCharges charges =
         TEND_TRY(charge_open_work_as_if_released(tx, client_id, contracts, released, period.last_day));
-    const std::set<std::string> billed = TEND_TRY(tx.invoices().billed_item_keys(client_id, old[0].id));
+    const std::set<std::string> billed =
+        TEND_TRY(tx.invoices().billed_fee_keys(fee_keys_of(contracts, period), old[0].id));
     inputs.contracts = &contracts;
     inputs.billed = &billed;
     inputs.manual = manual_lines(old[0]);
@@ -399,7 +413,7 @@ Result<BillingRunClient> BillingService::bill_client(Transaction& tx, const RunS
   // stored rating, as every change to work does).
   const WorkCharges charges =
       TEND_TRY(refresh_and_charge_open_work(tx, client_id, contracts, caller, now, period.last_day));
-  const std::set<std::string> billed = TEND_TRY(tx.invoices().billed_item_keys(client_id));
+  const std::set<std::string> billed = TEND_TRY(tx.invoices().billed_fee_keys(fee_keys_of(contracts, period)));
   inputs.contracts = &contracts;
   inputs.billed = &billed;
   std::vector<InvoiceLine> lines = TEND_TRY(draft_lines(tx, inputs, charges));

@@ -13,8 +13,7 @@ namespace tend {
 namespace {
 
 using store::Transaction;
-
-const CivilDate kEarliest = CivilDate(std::chrono::year(1900) / 1 / 1);
+using LedgerRows = store::ContractRepository::LedgerRows;
 
 // What rating needs of one client, loaded once per use case.
 struct RatingData {
@@ -38,10 +37,13 @@ struct RatingData {
   }
 };
 
+// `ledger`: LedgerRows::for_open_work when every entry to be rated is open
+// (not invoiced), `all` when invoiced entries are rated too (they take
+// their overage from their locked rows).
 // `contracts`: the client's contracts when the caller has them already.
 // `released`: ledger rows of these entries count as unlocked (see
 // charge_open_work_as_if_released).
-Result<RatingData> load_rating_data(Transaction& tx, ClientId client_id,
+Result<RatingData> load_rating_data(Transaction& tx, ClientId client_id, LedgerRows ledger,
                                     std::optional<std::vector<Contract>> contracts = std::nullopt,
                                     const std::set<TimeEntryId>* released = nullptr) {
   RatingData data;
@@ -57,7 +59,7 @@ Result<RatingData> load_rating_data(Transaction& tx, ClientId client_id,
   }
   for (const auto& contract : data.contracts) {
     if (contract.kind != ContractKind::block_hours) continue;
-    for (auto& row : TEND_TRY(tx.contracts().ledger(contract.id))) {
+    for (auto& row : TEND_TRY(tx.contracts().ledger(contract.id, ledger))) {
       if (released && row.time_entry_id.valid() && released->count(row.time_entry_id)) row.locked = false;
       if (row.locked) data.locked_rows.push_back(row);
       else data.unlocked_rows[contract.id].push_back(row);
@@ -214,7 +216,7 @@ RatingEntry rating_entry(const TimeEntry& e) {
 }
 
 Result<WorkCharges> ticket_charges(Transaction& tx, const Ticket& ticket) {
-  RatingData data = TEND_TRY(load_rating_data(tx, ticket.client_id));
+  RatingData data = TEND_TRY(load_rating_data(tx, ticket.client_id, LedgerRows::all));
   std::vector<TimeEntry> mine = TEND_TRY(tx.time_entries().for_ticket(ticket.id));
   std::vector<TimeEntry> entries = TEND_TRY(open_entries_and(tx, ticket.client_id, std::move(mine)));
   auto parts = TEND_TRY(tx.part_usages().for_ticket(ticket.id));
@@ -226,7 +228,7 @@ Result<WorkCharges> ticket_charges(Transaction& tx, const Ticket& ticket) {
 }
 
 Result<WorkCharges> client_charges(Transaction& tx, ClientId client, CivilDate from, CivilDate to) {
-  RatingData data = TEND_TRY(load_rating_data(tx, client));
+  RatingData data = TEND_TRY(load_rating_data(tx, client, LedgerRows::all));
   std::vector<TimeEntry> in_range = TEND_TRY(tx.time_entries().for_client(client, from, to));
   std::vector<TimeEntry> entries = TEND_TRY(open_entries_and(tx, client, std::move(in_range)));
   auto parts = TEND_TRY(tx.part_usages().for_client(client, from, to));
@@ -309,7 +311,7 @@ Status store_rating(Transaction& tx, const RatingData& data, ClientId client, co
 }  // namespace
 
 Status refresh_client_rating(Transaction& tx, ClientId client, const Principal& actor, Instant now) {
-  RatingData data = TEND_TRY(load_rating_data(tx, client));
+  RatingData data = TEND_TRY(load_rating_data(tx, client, LedgerRows::for_open_work));
   std::vector<TimeEntry> entries = TEND_TRY(open_entries_and(tx, client, {}));
   const ClientRating rating = rate_entries(data, entries);
   return store_rating(tx, data, client, entries, rating, actor, now);
@@ -317,12 +319,12 @@ Status refresh_client_rating(Transaction& tx, ClientId client, const Principal& 
 
 Result<WorkCharges> refresh_and_charge_open_work(Transaction& tx, ClientId client, std::vector<Contract> contracts,
                                                  const Principal& actor, Instant now, CivilDate to) {
-  RatingData data = TEND_TRY(load_rating_data(tx, client, std::move(contracts)));
+  RatingData data = TEND_TRY(load_rating_data(tx, client, LedgerRows::for_open_work, std::move(contracts)));
   std::vector<TimeEntry> entries = TEND_TRY(open_entries_and(tx, client, {}));
   const ClientRating rating = rate_entries(data, entries);
   TEND_CHECK(store_rating(tx, data, client, entries, rating, actor, now));
-  auto parts = TEND_TRY(tx.part_usages().for_client(client, kEarliest, to));
-  auto services = TEND_TRY(tx.service_usages().for_client(client, kEarliest, to));
+  auto parts = TEND_TRY(tx.part_usages().open_for_client(client, to));
+  auto services = TEND_TRY(tx.service_usages().open_for_client(client, to));
   return charges_of(
       tx, data, entries, [&](const TimeEntry& e) { return e.work_date <= to; }, parts, services,
       /*with_explanations=*/false, &rating);
@@ -371,7 +373,8 @@ void release_blocks(std::vector<Contract>& contracts, const ReleasedDraft& relea
 
 Result<WorkCharges> charge_open_work_as_if_released(Transaction& tx, ClientId client, std::vector<Contract> contracts,
                                                     const ReleasedDraft& released, CivilDate to) {
-  RatingData data = TEND_TRY(load_rating_data(tx, client, std::move(contracts), &released.time_entries));
+  RatingData data =
+      TEND_TRY(load_rating_data(tx, client, LedgerRows::for_open_work, std::move(contracts), &released.time_entries));
   // The entries open_entries_and would find after the release, in its
   // order: the open ones and those the draft frees.
   std::vector<TimeEntry> entries = TEND_TRY(tx.time_entries().open_for_client(client));
@@ -384,14 +387,27 @@ Result<WorkCharges> charge_open_work_as_if_released(Transaction& tx, ClientId cl
     return std::tie(a.work_date, a.id) < std::tie(b.work_date, b.id);
   });
   const ClientRating rating = rate_entries(data, entries);
-  auto parts = TEND_TRY(tx.part_usages().for_client(client, kEarliest, to));
-  for (auto& p : parts) {
-    if (released.frees(released.part_usages, p.id, p.invoice_line_id)) release(p);
+  // The usages refresh_and_charge_open_work would read after the release,
+  // in its order: the open ones and those the draft frees.
+  auto parts = TEND_TRY(tx.part_usages().open_for_client(client, to));
+  for (auto& p : TEND_TRY(tx.part_usages().billed_on(released.invoice))) {
+    if (!released.frees(released.part_usages, p.id, p.invoice_line_id) || p.removed_at || p.used_on > to) continue;
+    release(p);
+    parts.push_back(std::move(p));
   }
-  auto services = TEND_TRY(tx.service_usages().for_client(client, kEarliest, to));
-  for (auto& s : services) {
-    if (released.frees(released.service_usages, s.id, s.invoice_line_id)) release(s);
+  std::sort(parts.begin(), parts.end(),
+            [](const PartUsage& a, const PartUsage& b) { return std::tie(a.used_on, a.id) < std::tie(b.used_on, b.id); });
+  auto services = TEND_TRY(tx.service_usages().open_for_client(client, to));
+  for (auto& u : TEND_TRY(tx.service_usages().billed_on(released.invoice))) {
+    if (!released.frees(released.service_usages, u.id, u.invoice_line_id) || u.removed_at || u.performed_on > to) {
+      continue;
+    }
+    release(u);
+    services.push_back(std::move(u));
   }
+  std::sort(services.begin(), services.end(), [](const ServiceUsage& a, const ServiceUsage& b) {
+    return std::tie(a.performed_on, a.id) < std::tie(b.performed_on, b.id);
+  });
   return charges_of(
       tx, data, entries, [&](const TimeEntry& e) { return e.work_date <= to; }, parts, services,
       /*with_explanations=*/false, &rating);
@@ -406,7 +422,7 @@ Result<std::vector<BlockBalance>> block_balances(Transaction& tx, const Contract
     }
     return nullptr;
   };
-  for (const auto& row : TEND_TRY(tx.contracts().ledger(contract.id))) {
+  for (const auto& row : TEND_TRY(tx.contracts().ledger(contract.id, LedgerRows::for_open_work))) {
     BlockBalance* b = find(row.block_id);
     if (!b) continue;
     switch (row.kind) {

@@ -45,9 +45,10 @@ Status refresh_client_rating(store::Transaction& tx, ClientId client, const Prin
 // For the billing run: refresh_client_rating and then the charges of the
 // client's work that is not invoiced, from one load and one rating of that
 // work (client_charges loads and rates it again, with explanations). Items:
-// open time entries dated up to `to`, parts and services dated up to `to`
-// (invoiced ones included, as client_charges; the caller skips what is not
-// approved). No explanations. `contracts` are the client's contracts as
+// open time entries dated up to `to`, open (draft or approved) part and
+// service usages dated up to `to` (the caller skips what is not approved);
+// nothing invoiced is read, so the cost does not grow with the months
+// billed. No explanations. `contracts` are the client's contracts as
 // ContractRepository::for_client returns them. A ledger that already holds
 // what the rating computes is not rewritten.
 Result<WorkCharges> refresh_and_charge_open_work(store::Transaction& tx, ClientId client,

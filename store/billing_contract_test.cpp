@@ -128,10 +128,13 @@ TEST_P(StoreContract, InvoicesRoundTripWithLinesAndTotals) {
   EXPECT_EQ(back.totals.total, eur(17243 + 38720));
   ASSERT_EQ(back.totals.tax_summary.size(), 1u);
   EXPECT_EQ(back.totals.tax_summary[0].code, "NL21");
-  EXPECT_EQ(ok(tx.invoices().billed_item_keys(f.client)),
-            (std::set<std::string>{"time_entry:" + std::to_string(f.entry.value()),
-                                   "contract_fee:" + std::to_string(contract.value()) + ":2026-11"}));
-  EXPECT_TRUE(ok(tx.invoices().billed_item_keys(f.client, i.id)).empty());  // but for this invoice
+  const std::string fee = contract_fee_key(contract, std::chrono::year(2026) / 11);
+  const std::vector<std::string> fees = {fee, contract_fee_key(contract, std::chrono::year(2026) / 12)};
+  EXPECT_EQ(ok(tx.invoices().billed_fee_keys(fees)), std::set<std::string>{fee});  // November's, not December's
+  EXPECT_TRUE(ok(tx.invoices().billed_fee_keys(fees, i.id)).empty());               // but for this invoice
+  // Work is guarded by its status, not looked up by key.
+  const std::vector<std::string> work = {billable_key(f.entry)};
+  EXPECT_EQ(tx.invoices().billed_fee_keys(work).error().kind, ErrorKind::invalid_input);
   EXPECT_EQ(ok(tx.invoices().drafts_for_period(f.client, "2026-11")).size(), 1u);
   EXPECT_TRUE(ok(tx.invoices().drafts_for_period(f.client, "2026-12")).empty());
   // The line's link column comes from its item key.
@@ -240,7 +243,15 @@ TEST_P(StoreContract, NumbersAreUniquePerYearAndTheLastIsFound) {
 TEST_P(StoreContract, DeletingADraftReleasesWhatItBilled) {
   auto tx = ok(store_->write());
   Fixture f = add_fixture(tx);
-  InvoiceRecord i = draft(f.client, {time_line_for(f.entry)});
+  Contract gold;
+  gold.client_id = f.client;
+  gold.kind = ContractKind::managed;
+  gold.name = "Managed Gold";
+  gold.starts_on = day(2026, 11, 16);
+  gold.created_at = gold.updated_at = at(0);
+  const ContractId contract = ok(tx.contracts().insert(gold));
+  const std::vector<std::string> fee = {contract_fee_key(contract, std::chrono::year(2026) / 11)};
+  InvoiceRecord i = draft(f.client, {time_line_for(f.entry), fee_line(contract.value())});
   ok(tx.invoices().insert(i));
   const TimeEntryId ids[] = {f.entry};
   ok(tx.time_entries().mark_invoiced(ids, i.line_ids[0], at(3)));
@@ -263,10 +274,97 @@ TEST_P(StoreContract, DeletingADraftReleasesWhatItBilled) {
   auto gone = tx.invoices().get(i.id);
   ASSERT_FALSE(gone.has_value());
   EXPECT_EQ(gone.error().kind, ErrorKind::not_found);
-  EXPECT_TRUE(ok(tx.invoices().billed_item_keys(f.client)).empty());
-  // The key is free again.
-  InvoiceRecord again = draft(f.client, {time_line_for(f.entry)});
+  EXPECT_EQ(ok(tx.invoices().billed_fee_keys(fee)).size(), 0u);
+  // The keys are free again.
+  InvoiceRecord again = draft(f.client, {time_line_for(f.entry), fee_line(contract.value())});
   ok(tx.invoices().insert(again));
+  EXPECT_EQ(ok(tx.invoices().billed_fee_keys(fee)), std::set<std::string>(fee.begin(), fee.end()));
+}
+
+TEST_P(StoreContract, OpenUsagesLeaveOutInvoicedOnesAndADraftShowsWhatItBills) {
+  auto tx = ok(store_->write());
+  Fixture f = add_fixture(tx);
+  const TicketId ticket = ok(tx.time_entries().get(f.entry)).ticket_id;
+  CatalogueItem ssd;
+  ssd.sku = "SSD-500";
+  ssd.name = "SSD 500 GB";
+  ssd.unit_cost = eur(4500);
+  ssd.unit_price = eur(6300);
+  ssd.created_at = ssd.updated_at = at(0);
+  ssd.id = ok(tx.catalogue().insert(ssd));
+  CatalogueItem virus;
+  virus.kind = CatalogueKind::service;
+  virus.sku = "SVC-VIRUS";
+  virus.name = "Virus removal";
+  virus.unit_cost = eur(0);
+  virus.unit_price = eur(7900);
+  virus.created_at = virus.updated_at = at(0);
+  virus.id = ok(tx.catalogue().insert(virus));
+  auto part_on = [&](CivilDate used_on) {
+    PartUsage use;
+    use.ticket_id = ticket;
+    use.client_id = f.client;
+    use.item_id = ssd.id;
+    use.quantity = 1;
+    use.unit_price = eur(6300);
+    use.unit_cost = eur(4500);
+    use.used_on = used_on;
+    use.status = WorkStatus::approved;
+    use.created_at = use.updated_at = at(1);
+    return ok(tx.part_usages().insert(use));
+  };
+  const PartUsageId billed = part_on(day(2026, 11, 2)), open = part_on(day(2026, 11, 20)),
+                    december = part_on(day(2026, 12, 3));
+  ServiceUsage s;
+  s.ticket_id = ticket;
+  s.client_id = f.client;
+  s.item_id = virus.id;
+  s.unit_price = eur(7900);
+  s.unit_cost = eur(0);
+  s.performed_on = day(2026, 11, 2);
+  s.status = WorkStatus::approved;
+  s.created_at = s.updated_at = at(1);
+  const ServiceUsageId service = ok(tx.service_usages().insert(s));
+
+  InvoiceLine part_line = time_line_for(f.entry);
+  part_line.kind = LineKind::part;
+  part_line.item_key = part_line.line_key = billable_key(billed);
+  InvoiceLine service_line = time_line_for(f.entry);
+  service_line.kind = LineKind::service;
+  service_line.item_key = service_line.line_key = billable_key(service);
+  InvoiceRecord i = draft(f.client, {part_line, service_line});
+  ok(tx.invoices().insert(i));
+  ok(tx.invoices().mark_billed(i.id, at(3)));
+
+  auto ids = [](const auto& usages) {
+    std::vector<int64_t> out;
+    for (const auto& u : usages) out.push_back(u.id.value());
+    return out;
+  };
+  // Up to the end of November: the open one only (not the invoiced one,
+  // not December's); December's from its date on.
+  EXPECT_EQ(ids(ok(tx.part_usages().open_for_client(f.client, day(2026, 11, 30)))),
+            std::vector<int64_t>{open.value()});
+  EXPECT_EQ(ids(ok(tx.part_usages().open_for_client(f.client, day(2026, 12, 31)))),
+            (std::vector<int64_t>{open.value(), december.value()}));
+  EXPECT_TRUE(ok(tx.part_usages().open_for_client(ClientId(f.client.value() + 1), day(2026, 12, 31))).empty());
+  EXPECT_TRUE(ok(tx.service_usages().open_for_client(f.client, day(2026, 12, 31))).empty());
+  EXPECT_EQ(ids(ok(tx.part_usages().billed_on(i.id))), std::vector<int64_t>{billed.value()});
+  EXPECT_EQ(ids(ok(tx.service_usages().billed_on(i.id))), std::vector<int64_t>{service.value()});
+
+  // Deleting the draft opens them again.
+  ok(tx.invoices().delete_draft(i.id));
+  EXPECT_EQ(ids(ok(tx.part_usages().open_for_client(f.client, day(2026, 11, 30)))),
+            (std::vector<int64_t>{billed.value(), open.value()}));
+  EXPECT_EQ(ids(ok(tx.service_usages().open_for_client(f.client, day(2026, 11, 30)))),
+            std::vector<int64_t>{service.value()});
+  EXPECT_TRUE(ok(tx.part_usages().billed_on(i.id)).empty());
+  // A removed usage is not open.
+  PartUsage removed = ok(tx.part_usages().get(open));
+  removed.removed_at = removed.updated_at = at(5);
+  ok(tx.part_usages().update(removed));
+  EXPECT_EQ(ids(ok(tx.part_usages().open_for_client(f.client, day(2026, 11, 30)))),
+            std::vector<int64_t>{billed.value()});
 }
 
 TEST_P(StoreContract, OpenAmountsFollowPaymentsAndCreditNotes) {

@@ -392,13 +392,21 @@ Status InvoiceRepository::delete_draft(InvoiceId id) {
   return {};
 }
 
-Result<std::set<std::string>> InvoiceRepository::billed_item_keys(ClientId client, InvoiceId except) {
-  auto rows = TEND_TRY(
-      sql_.query("SELECT DISTINCT l.item_key FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id "
-                 "WHERE i.client_id = ? AND l.item_key <> '' AND i.id <> ?",
-                 client.value(), except.value()));
+Result<std::set<std::string>> InvoiceRepository::billed_fee_keys(std::span<const std::string> keys,
+                                                                 InvoiceId except) {
   std::set<std::string> out;
-  while (TEND_TRY(rows->next())) out.insert(rows->text(0));
+  for (const std::string& key : keys) {
+    const BillableItemKey parsed = TEND_TRY(BillableItemKey::parse(key));
+    if (parsed.kind != BillableKind::contract_fee && parsed.kind != BillableKind::block_purchase) {
+      return std::unexpected(Error::invalid("billed_fee_keys: " + key + " is not a contract fee or block purchase"));
+    }
+    // The OR term is the fee-key index's WHERE, so the planner may use it.
+    if (TEND_TRY(sql_.scalar("SELECT EXISTS (SELECT 1 FROM invoice_lines WHERE item_key = ? AND "
+                             "(contract_id IS NOT NULL OR hour_block_id IS NOT NULL) AND invoice_id <> ?)",
+                             key, except.value())) != 0) {
+      out.insert(key);
+    }
+  }
   return out;
 }
 

@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -91,9 +92,13 @@ class InvoiceRepository {
   // The issued invoices and credit notes (not drafts) whose issue date is
   // in from..to (inclusive), by issue date and number.
   Result<std::vector<InvoiceId>> issued_between(CivilDate from, CivilDate to);
-  // Every item key on a line of any of the client's invoices, except the
-  // lines of `except` (when valid).
-  Result<std::set<std::string>> billed_item_keys(ClientId client, InvoiceId except = InvoiceId());
+  // Of `keys` — contract-fee and block-purchase item keys (contract_fee_key,
+  // billable_key of a block) — those on a line of any invoice other than
+  // `except` (when valid), whatever its status. Each key is one lookup in the
+  // fee-key index, so the cost does not grow with the client's invoice
+  // history. invalid_input for a key of another kind: time entries, part and
+  // service usages are guarded by their own status (mark_billed).
+  Result<std::set<std::string>> billed_fee_keys(std::span<const std::string> keys, InvoiceId except = InvoiceId());
 
   // The sum of the totals of the issued credit notes of `original` (zero
   // or negative), in `currency`.

@@ -239,10 +239,14 @@ Status ContractRepository::set_block_warned(HourBlockId block, int level, Instan
   return require_changed(TEND_TRY(sql_.execute(statement, to_unix_ms(at), block.value())), "hour block");
 }
 
-Result<std::vector<BlockLedgerRow>> ContractRepository::ledger(ContractId contract) {
+Result<std::vector<BlockLedgerRow>> ContractRepository::ledger(ContractId contract, LedgerRows which) {
+  // The OR term is block_ledger_for_open_work's WHERE, so the planner may use
+  // that index.
+  const char* only = which == LedgerRows::for_open_work ? " AND (locked = 0 OR kind <> 'overage')" : "";
   auto rows = TEND_TRY(sql_.query(
-      "SELECT kind, block_id, time_entry_id, other_block_id, on_date, minutes, locked FROM block_ledger "
-      "WHERE contract_id = ? ORDER BY on_date, id",
+      std::string("SELECT kind, block_id, time_entry_id, other_block_id, on_date, minutes, locked FROM block_ledger "
+                  "WHERE contract_id = ?") +
+          only + " ORDER BY on_date, id",
       contract.value()));
   std::vector<BlockLedgerRow> out;
   while (TEND_TRY(rows->next())) {

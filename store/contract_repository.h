@@ -60,8 +60,17 @@ class ContractRepository {
   // Records that a block's 80% or 95% warning was given.
   Status set_block_warned(HourBlockId block, int level, Instant at);
 
+  // Which of a contract's ledger rows `ledger` reads.
+  enum class LedgerRows {
+    all,
+    // What rating open work needs: every row but the locked overage rows.
+    // Those belong to invoiced entries beyond the blocks and never affect
+    // later work; left out (through an index without them), the read does
+    // not grow with every month billed.
+    for_open_work,
+  };
   // The contract's ledger rows, by date and id.
-  Result<std::vector<BlockLedgerRow>> ledger(ContractId contract);
+  Result<std::vector<BlockLedgerRow>> ledger(ContractId contract, LedgerRows rows = LedgerRows::all);
   // Replaces the rows that are not locked with `rows` (those marked locked
   // are skipped: they are already stored).
   Status replace_ledger(ContractId contract, std::span<const BlockLedgerRow> rows);

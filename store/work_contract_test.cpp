@@ -343,6 +343,27 @@ TEST_P(StoreContract, ContractsRoundTripWithTermsBlocksAndLedger) {
   ASSERT_EQ(left.size(), 1u);
   EXPECT_TRUE(left[0].locked);
   EXPECT_EQ(left[0].time_entry_id, e.id);
+  // Rating open work reads every row but the locked overage rows: invoiced
+  // work beyond the blocks never changes a balance again.
+  TimeEntry late = make_entry(f, day(2026, 12, 30), 30);
+  late.status = WorkStatus::approved;
+  late.id = ok(tx.time_entries().insert(late));
+  TimeEntry later = make_entry(f, day(2026, 12, 31), 45);
+  later.status = WorkStatus::approved;
+  later.id = ok(tx.time_entries().insert(later));
+  const std::vector<BlockLedgerRow> overage = {
+      {BlockLedgerKind::overage, HourBlockId(), late.id, HourBlockId(), day(2026, 12, 30), 30},
+      {BlockLedgerKind::overage, HourBlockId(), later.id, HourBlockId(), day(2026, 12, 31), 45}};
+  ok(tx.contracts().replace_ledger(b.id, overage));
+  const TimeEntryId invoiced_late[] = {late.id};
+  ok(tx.time_entries().mark_invoiced(invoiced_late, 6, at(41)));
+  EXPECT_EQ(ok(tx.contracts().ledger(b.id)).size(), 3u);
+  auto open_work = ok(tx.contracts().ledger(b.id, ContractRepository::LedgerRows::for_open_work));
+  ASSERT_EQ(open_work.size(), 2u);
+  EXPECT_EQ(open_work[0].time_entry_id, e.id);  // locked consumption: kept
+  EXPECT_TRUE(open_work[0].locked);
+  EXPECT_EQ(open_work[1].time_entry_id, later.id);  // open overage: kept
+  EXPECT_FALSE(open_work[1].locked);
 
   EXPECT_EQ(ok(tx.contracts().for_client(f.client)).size(), 2u);
   ContractFilter active;
