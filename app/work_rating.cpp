@@ -388,9 +388,11 @@ Result<WorkCharges> charge_open_work_as_if_released(Transaction& tx, ClientId cl
   });
   const ClientRating rating = rate_entries(data, entries);
   // The usages refresh_and_charge_open_work would read after the release,
-  // in its order: the open ones and those the draft frees.
+  // in its order: the open ones and those the draft frees (a few, read by
+  // id).
   auto parts = TEND_TRY(tx.part_usages().open_for_client(client, to));
-  for (auto& p : TEND_TRY(tx.part_usages().billed_on(released.invoice))) {
+  for (PartUsageId id : released.part_usages) {
+    PartUsage p = TEND_TRY(tx.part_usages().get(id));
     if (!released.frees(released.part_usages, p.id, p.invoice_line_id) || p.removed_at || p.used_on > to) continue;
     release(p);
     parts.push_back(std::move(p));
@@ -398,7 +400,8 @@ Result<WorkCharges> charge_open_work_as_if_released(Transaction& tx, ClientId cl
   std::sort(parts.begin(), parts.end(),
             [](const PartUsage& a, const PartUsage& b) { return std::tie(a.used_on, a.id) < std::tie(b.used_on, b.id); });
   auto services = TEND_TRY(tx.service_usages().open_for_client(client, to));
-  for (auto& u : TEND_TRY(tx.service_usages().billed_on(released.invoice))) {
+  for (ServiceUsageId id : released.service_usages) {
+    ServiceUsage u = TEND_TRY(tx.service_usages().get(id));
     if (!released.frees(released.service_usages, u.id, u.invoice_line_id) || u.removed_at || u.performed_on > to) {
       continue;
     }

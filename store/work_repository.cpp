@@ -656,15 +656,6 @@ Result<std::vector<PartUsage>> PartUsageRepository::open_for_client(ClientId cli
       read_part);
 }
 
-Result<std::vector<PartUsage>> PartUsageRepository::billed_on(InvoiceId invoice) {
-  return read_all<PartUsage>(
-      TEND_TRY(sql_.query(std::string(kPartColumns) +
-                              " WHERE id IN (SELECT part_usage_id FROM invoice_lines WHERE invoice_id = ? AND "
-                              "part_usage_id IS NOT NULL) ORDER BY used_on, id",
-                          invoice.value())),
-      read_part);
-}
-
 Status PartUsageRepository::mark_invoiced(std::span<const PartUsageId> ids, int64_t line, Instant at) {
   return mark_rows_invoiced(sql_, "part_usages", ids, line, at);
 }
@@ -722,15 +713,6 @@ Result<std::vector<ServiceUsage>> ServiceUsageRepository::open_for_client(Client
                               " INDEXED BY service_usages_open WHERE status <> 'invoiced' AND client_id = ? AND "
                               "performed_on <= ? AND removed_at IS NULL ORDER BY performed_on, id",
                           client.value(), format_civil_date(to))),
-      read_service);
-}
-
-Result<std::vector<ServiceUsage>> ServiceUsageRepository::billed_on(InvoiceId invoice) {
-  return read_all<ServiceUsage>(
-      TEND_TRY(sql_.query(std::string(kServiceColumns) +
-                              " WHERE id IN (SELECT service_usage_id FROM invoice_lines WHERE invoice_id = ? AND "
-                              "service_usage_id IS NOT NULL) ORDER BY performed_on, id",
-                          invoice.value())),
       read_service);
 }
 

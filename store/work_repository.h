@@ -172,9 +172,6 @@ class PartUsageRepository {
   // before `to`, by date and id. Read through the index of open usages, so
   // the cost does not grow with the client's invoiced history.
   Result<std::vector<PartUsage>> open_for_client(ClientId client, CivilDate to);
-  // The usages the lines of `invoice` bill (the lines' link column), by
-  // date and id.
-  Result<std::vector<PartUsage>> billed_on(InvoiceId invoice);
   Status mark_invoiced(std::span<const PartUsageId> ids, int64_t invoice_line_id, Instant at);
 
  private:
@@ -189,9 +186,8 @@ class ServiceUsageRepository {
   Status update(const ServiceUsage& usage);
   Result<std::vector<ServiceUsage>> for_ticket(TicketId ticket);
   Result<std::vector<ServiceUsage>> for_client(ClientId client, CivilDate from, CivilDate to);
-  // As PartUsageRepository::open_for_client and billed_on.
+  // As PartUsageRepository::open_for_client.
   Result<std::vector<ServiceUsage>> open_for_client(ClientId client, CivilDate to);
-  Result<std::vector<ServiceUsage>> billed_on(InvoiceId invoice);
   Status mark_invoiced(std::span<const ServiceUsageId> ids, int64_t invoice_line_id, Instant at);
 
  private:
