@@ -292,14 +292,7 @@ TEST_P(StoreContract, OpenUsagesLeaveOutInvoicedRemovedAndLaterOnes) {
   ssd.unit_price = eur(6300);
   ssd.created_at = ssd.updated_at = at(0);
   ssd.id = ok(tx.catalogue().insert(ssd));
-  CatalogueItem virus;
-  virus.kind = CatalogueKind::service;
-  virus.sku = "SVC-VIRUS";
-  virus.name = "Virus removal";
-  virus.unit_cost = eur(0);
-  virus.unit_price = eur(7900);
-  virus.created_at = virus.updated_at = at(0);
-  virus.id = ok(tx.catalogue().insert(virus));
+  const CatalogueItem virus = add_virus_removal(tx, at(0));
   auto part_on = [&](CivilDate used_on) {
     PartUsage use;
     use.ticket_id = ticket;

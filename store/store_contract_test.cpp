@@ -59,6 +59,18 @@ void StoreContract::reopen() {
   store_ = std::move(*opened);
 }
 
+CatalogueItem add_virus_removal(Transaction& tx, Instant at) {
+  CatalogueItem virus;
+  virus.kind = CatalogueKind::service;
+  virus.sku = "SVC-VIRUS";
+  virus.name = "Virus removal";
+  virus.unit_cost = eur(0);
+  virus.unit_price = eur(7900);
+  virus.created_at = virus.updated_at = at;
+  virus.id = ok(tx.catalogue().insert(virus));
+  return virus;
+}
+
 TEST_P(StoreContract, StartsMigratedToTheNewestVersion) {
   auto version = store_->schema_version();
   ASSERT_TRUE(version.has_value());

@@ -51,4 +51,8 @@ inline void ok(Status status) {
 inline CivilDate day(int y, unsigned m, unsigned d) { return CivilDate(std::chrono::year(y) / m / d); }
 inline Money eur(int64_t cents) { return Money(Currency::eur(), cents); }
 
+// Adds the fixed-price service "Virus removal" (SVC-VIRUS, 79.00, no cost)
+// to the catalogue, created at `at`; returns it with its id.
+CatalogueItem add_virus_removal(Transaction& tx, Instant at);
+
 }  // namespace tend::store

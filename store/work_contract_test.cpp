@@ -235,14 +235,7 @@ TEST_P(StoreContract, StockIsALedgerThatMayGoBelowZero) {
 TEST_P(StoreContract, ServiceUsagesAndRemovalKeepHistory) {
   auto tx = ok(store_->write());
   Fixture f = add_fixture(tx);
-  CatalogueItem virus;
-  virus.kind = CatalogueKind::service;
-  virus.sku = "SVC-VIRUS";
-  virus.name = "Virus removal";
-  virus.unit_cost = eur(0);
-  virus.unit_price = eur(7900);
-  virus.created_at = virus.updated_at = at(0);
-  virus.id = ok(tx.catalogue().insert(virus));
+  const CatalogueItem virus = add_virus_removal(tx, at(0));
   ServiceUsage s;
   s.ticket_id = f.ticket;
   s.client_id = f.client;
