@@ -12,7 +12,8 @@ api_test checks that. Helpers are shared with api/openapi_work.py.
 """
 import json
 
-from openapi_work import (DATE, DECIMAL, MONEY, PAGING, PATH, TIME, id_param, nullable, obj, op, query, ref)
+from openapi_work import (ADMIN, DATE, DECIMAL, MONEY, PAGING, PATH, STAFF, TIME, id_param, nullable, obj, op, query,
+                          ref)
 
 BILLING_EDITORS = ["admin", "finance"]
 BILLING_READERS = ["admin", "finance", "read_only"]
@@ -122,6 +123,12 @@ SCHEMAS = {
     "ClientBilling": obj({"client_id": {"type": "integer"},
                           "tax_treatment": {"type": "string", "enum": ["standard", "reverse_charge", "exempt"]},
                           "payment_terms_days": nullable("integer", description="null: the provider's")}),
+    "ProviderLogo": obj({"width": {"type": "integer", "description": "Pixels."},
+                         "height": {"type": "integer", "description": "Pixels."},
+                         "bytes": {"type": "integer", "description": "The PNG file's size."},
+                         "updated_at": TIME}),
+    "ProviderLogoInput": obj({"png_base64": {"type": "string", "description": "The PNG file in base64."}},
+                             required=["png_base64"]),
     "ClientBillingInput": obj({"tax_treatment": {"type": "string", "enum": ["standard", "reverse_charge", "exempt"]},
                                "payment_terms_days": nullable("integer", minimum=0, maximum=365)}),
 }
@@ -136,6 +143,15 @@ def pdf_op():
                        "invoice-draft-<id>.pdf for a draft).",
         "headers": {"Content-Disposition": {"schema": {"type": "string"}}},
         "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}
+    return o
+
+
+def logo_op():
+    """The provider's logo as a PNG (binary, not JSON)."""
+    o = op("getProviderLogo", "Download the logo printed at the top of invoice PDFs (404 when none is set).", STAFF,
+           "ProviderLogo")
+    o["responses"]["200"] = {"description": "The PNG file.",
+                             "content": {"image/png": {"schema": {"type": "string", "format": "binary"}}}}
     return o
 
 
@@ -228,6 +244,13 @@ PATHS = {
                          params=[{"name": "format", "in": "path", "required": True,
                                   "schema": {"type": "string", "enum": ["xero", "quickbooks", "xero_credit_notes"]}},
                                  {**query("period", "2026-11 or 2026-11-01..2026-11-15."), "required": True}])),
+    },
+    "/api/v1/provider/logo": {
+        "get": logo_op(),
+        "put": op("setProviderLogo", "Set or replace the logo printed on invoice PDFs: a PNG of at most 512 KiB and "
+                                     "4000 x 4000 pixels, in base64 (standard or URL-safe; 422 otherwise).",
+                  ADMIN, "ProviderLogo", body="ProviderLogoInput"),
+        "delete": op("removeProviderLogo", "Remove the logo (404 when none is set).", ADMIN, None, status="204"),
     },
     "/api/v1/reports/ar": {
         "get": op("getArAgeing", "AR ageing per client and currency (current, 1-30, 31-60, 61-90, 90+ days).",

@@ -142,6 +142,23 @@ void Api::add_routes() {
   add("PATCH", "/api/v1/provider", kAdmin, "change the provider settings", [&s](RequestContext& c) -> Result<HttpResponse> {
     return object_response(200, TEND_TRY(s.provider.update(c.principal, TEND_TRY(body_of(c)))));
   });
+  add("GET", "/api/v1/provider/logo", kStaff, "download the logo printed on invoices (PNG)",
+      [&s](RequestContext&) -> Result<HttpResponse> {
+        ProviderLogo logo = TEND_TRY(s.provider.logo());
+        HttpResponse r;
+        r.status = 200;
+        r.content_type = "image/png";
+        r.body = std::move(logo.png);
+        return r;
+      });
+  add("PUT", "/api/v1/provider/logo", kAdmin, "set the logo printed on invoices",
+      [&s](RequestContext& c) -> Result<HttpResponse> {
+        return json_response(200, to_json(TEND_TRY(s.provider.set_logo(c.principal, TEND_TRY(body_of(c))))));
+      });
+  add("DELETE", "/api/v1/provider/logo", kAdmin, "remove the logo", [&s](RequestContext& c) -> Result<HttpResponse> {
+    TEND_CHECK(s.provider.remove_logo(c.principal));
+    return no_content();
+  });
 
   // ---- users -------------------------------------------------------------------
   add("GET", "/api/v1/users", kAdmin, "list users", [&s](RequestContext& c) -> Result<HttpResponse> {

@@ -493,6 +493,7 @@ Result<InvoicePdf> BillingService::pdf(const Principal& caller, InvoiceId id) {
     InvoiceRecord record = TEND_TRY(visible_invoice(tx, caller, id));
     InvoiceDocument d;
     d.provider = TEND_TRY(tx.provider().get());
+    if (auto logo = TEND_TRY(tx.provider().logo())) d.logo_png = std::move(logo->png);
     d.client = TEND_TRY(tx.clients().get(record.client_id));
     d.period_from = record.period_from;
     d.period_to = record.period_to;

@@ -2,7 +2,8 @@
 // an idempotent run (twice gives the same invoices; a dry run writes
 // nothing), proration of a mid-month start, covered and non-covered work,
 // block purchases with overage, the immutable issued invoice (refused and
-// audited), gapless numbers, payments, credit notes and AR ageing.
+// audited), gapless numbers, payments, credit notes and AR ageing, and the
+// provider logo printed on the PDF.
 #include "app/billing_service.h"
 
 #include <gtest/gtest.h>
@@ -11,8 +12,11 @@
 
 #include "app/app_test_support.h"
 #include "app/contract_service.h"
+#include "app/test_png.h"
 #include "app/ticket_service.h"
+#include "app/user_service.h"
 #include "app/work_service.h"
+#include "core/paging.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace tend {
@@ -365,6 +369,48 @@ TEST_F(BillingTest, AnIssuedInvoiceIsImmutableRefusalsAreAuditedAndNumbersAreGap
   // Nothing is left to credit.
   EXPECT_EQ(billing_->credit_note(admin_, dentist_invoice, json::object()).error().kind,
             ErrorKind::invalid_input);
+}
+
+TEST_F(BillingTest, TheLogoIsCheckedAuditedAndPrintedOnEveryPdfUntilRemoved) {
+  ProviderService provider(AppContext{*store_, clock_, config_});
+  TicketId t = ticket(bakery_, "Laptop slow");
+  log(t, remote_, "2026-11-23", 60);
+  InvoiceId invoice = of(run("2026-11"), bakery_).invoice->id;
+  auto has_image = [&] {
+    return ok(billing_->pdf(admin_, invoice)).bytes.find("/Subtype /Image") != std::string::npos;
+  };
+  EXPECT_FALSE(has_image());
+  EXPECT_EQ(provider.logo().error().kind, ErrorKind::not_found);
+
+  // Standard base64 with padding and line breaks, as `base64 logo.png` writes it.
+  const std::string png = test_png(300, 100);
+  std::string standard;
+  for (char c : base64url_encode(png)) standard += c == '-' ? '+' : c == '_' ? '/' : c;
+  while (standard.size() % 4 != 0) standard += '=';
+  for (size_t at = 76; at < standard.size(); at += 77) standard.insert(at, "\n");
+  ProviderLogo set = ok(provider.set_logo(admin_, {{"png_base64", standard}}));
+  EXPECT_EQ(set.width, 300);
+  EXPECT_EQ(set.height, 100);
+  EXPECT_EQ(ok(provider.logo()).png, png);
+  EXPECT_EQ(stored("SELECT count(*) FROM audit_events WHERE action = 'provider.logo_set'"), 1);
+  EXPECT_TRUE(has_image());
+
+  // Not base64, not a PNG, missing: field errors, and the logo stays.
+  for (const json& bad : {json{{"png_base64", "@@@"}}, json{{"png_base64", base64url_encode("GIF89a....")}},
+                          json::object(), json{{"png_base64", 42}}}) {
+    auto refused = provider.set_logo(admin_, bad);
+    ASSERT_FALSE(refused.has_value()) << bad.dump();
+    EXPECT_EQ(refused.error().kind, ErrorKind::invalid_input) << bad.dump();
+    ASSERT_EQ(refused.error().fields.size(), 1u) << bad.dump();
+    EXPECT_EQ(refused.error().fields[0].field, "png_base64") << bad.dump();
+  }
+  EXPECT_EQ(ok(provider.logo()).png, png);
+
+  ok(provider.remove_logo(admin_));
+  EXPECT_EQ(provider.logo().error().kind, ErrorKind::not_found);
+  EXPECT_EQ(provider.remove_logo(admin_).error().kind, ErrorKind::not_found);
+  EXPECT_EQ(stored("SELECT count(*) FROM audit_events WHERE action = 'provider.logo_removed'"), 1);
+  EXPECT_FALSE(has_image());
 }
 
 TEST_F(BillingTest, UnpricedWorkFailsItsClientOnlyAndABadPeriodIsAFieldError) {

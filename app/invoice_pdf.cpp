@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <string_view>
@@ -89,6 +90,33 @@ cairo_status_t append_to_string(void* closure, const unsigned char* data, unsign
   return CAIRO_STATUS_SUCCESS;
 }
 
+// The logo's box on the page and its largest scale (96 pixels per inch).
+constexpr double kLogoMaxWidth = 160;
+constexpr double kLogoMaxHeight = 50;
+constexpr double kLogoMaxScale = 72.0 / 96.0;
+
+// Feeds cairo's PNG reader from bytes in memory.
+struct PngSource {
+  std::string_view bytes;
+  size_t offset = 0;
+};
+cairo_status_t read_from_string(void* closure, unsigned char* data, unsigned int length) {
+  auto* source = static_cast<PngSource*>(closure);
+  if (source->bytes.size() - source->offset < length) return CAIRO_STATUS_READ_ERROR;
+  std::memcpy(data, source->bytes.data() + source->offset, length);
+  source->offset += length;
+  return CAIRO_STATUS_SUCCESS;
+}
+
+// The decoded PNG, or null when cairo cannot read it.
+std::unique_ptr<cairo_surface_t, SurfaceDestroy> decode_png(std::string_view png) {
+  PngSource source{png};
+  std::unique_ptr<cairo_surface_t, SurfaceDestroy> image(
+      cairo_image_surface_create_from_png_stream(read_from_string, &source));
+  if (cairo_surface_status(image.get()) != CAIRO_STATUS_SUCCESS) return nullptr;
+  return image;
+}
+
 // A laid-out piece of text with its size.
 struct Text {
   LayoutPtr layout;
@@ -153,6 +181,16 @@ class Canvas {
     cairo_set_source_rgb(cr_, color.r, color.g, color.b);
     cairo_rectangle(cr_, x, y, w, h);
     cairo_fill(cr_);
+  }
+  // Draws `image` with its top-left corner at x, y, scaled by `scale`.
+  void image(cairo_surface_t* image, double x, double y, double scale) {
+    cairo_save(cr_);
+    cairo_translate(cr_, x, y);
+    cairo_scale(cr_, scale, scale);
+    cairo_set_source_surface(cr_, image, 0, 0);
+    cairo_pattern_set_filter(cairo_get_source(cr_), CAIRO_FILTER_GOOD);
+    cairo_paint(cr_);
+    cairo_restore(cr_);
   }
   // The big diagonal "DRAFT" across the page, faint, under the content.
   void watermark(const Text& t) {
@@ -266,8 +304,9 @@ struct Block {
 
 class InvoiceRenderer {
  public:
-  InvoiceRenderer(const InvoiceDocument& document, Canvas& canvas)
-      : d_(document), i_(document.invoice), c_(canvas) {}
+  // `logo`: the decoded provider logo, or null.
+  InvoiceRenderer(const InvoiceDocument& document, Canvas& canvas, cairo_surface_t* logo)
+      : d_(document), i_(document.invoice), c_(canvas), logo_(logo) {}
 
   // Lays out everything, splits it into pages; returns the page count.
   int layout() {
@@ -354,7 +393,12 @@ class InvoiceRenderer {
     if (!d_.client.vat_number.empty()) client_lines.push_back("VAT " + d_.client.vat_number);
     client_details_ = c_.text(join(client_lines, "\n"), Font::body, 250);
 
-    const double left_bottom = kMargin + provider_name_.height + 4 + provider_details_.height;
+    if (logo_) {
+      const double w = cairo_image_surface_get_width(logo_), h = cairo_image_surface_get_height(logo_);
+      logo_scale_ = std::min({kLogoMaxWidth / w, kLogoMaxHeight / h, kLogoMaxScale});
+      provider_top_ = kMargin + h * logo_scale_ + 10;
+    }
+    const double left_bottom = provider_top_ + provider_name_.height + 4 + provider_details_.height;
     double right_bottom = kMargin + title_.height + 8;
     for (const auto& f : facts_) right_bottom += std::max(f.first.height, f.second.height) + 3;
     client_top_ = std::max(left_bottom, right_bottom) + 22;
@@ -364,8 +408,9 @@ class InvoiceRenderer {
   }
 
   void draw_first_page_header() {
-    c_.draw(provider_name_, kMargin, kMargin, kAccent);
-    c_.draw(provider_details_, kMargin, kMargin + provider_name_.height + 4, kMuted);
+    if (logo_) c_.image(logo_, kMargin, kMargin, logo_scale_);
+    c_.draw(provider_name_, kMargin, provider_top_, kAccent);
+    c_.draw(provider_details_, kMargin, provider_top_ + provider_name_.height + 4, kMuted);
     c_.draw_right(title_, kRight, kMargin - 4, accent());
     double y = kMargin + title_.height + 8;
     for (const auto& [label, value] : facts_) {
@@ -628,6 +673,8 @@ class InvoiceRenderer {
   Text continued_left_, continued_right_, footer_left_;
   std::array<Text, 5> header_cells_;
   double header_height_ = 0, client_top_ = 0, first_table_top_ = 0, continuation_table_top_ = 0;
+  cairo_surface_t* logo_ = nullptr;  // decoded logo, or null
+  double logo_scale_ = 1, provider_top_ = kMargin;
   std::vector<Row> rows_;
   std::vector<Block> blocks_;
 };
@@ -663,6 +710,21 @@ std::string invoice_pdf_filename(const Invoice& invoice) {
   return kind + "-" + invoice.number + ".pdf";
 }
 
+Result<std::pair<int, int>> logo_png_size(std::string_view png, const std::string& field) {
+  static constexpr std::string_view kSignature = "\x89PNG\r\n\x1a\n";
+  if (png.size() > kMaxLogoBytes) {
+    return std::unexpected(Error::invalid_field(field, "at most " + std::to_string(kMaxLogoBytes / 1024) + " KiB"));
+  }
+  auto image = png.starts_with(kSignature) ? decode_png(png) : nullptr;
+  if (!image) return std::unexpected(Error::invalid_field(field, "not a PNG image"));
+  const int width = cairo_image_surface_get_width(image.get()), height = cairo_image_surface_get_height(image.get());
+  if (width < 1 || height < 1 || width > kMaxLogoPixels || height > kMaxLogoPixels) {
+    return std::unexpected(Error::invalid_field(
+        field, "at most " + std::to_string(kMaxLogoPixels) + " x " + std::to_string(kMaxLogoPixels) + " pixels"));
+  }
+  return std::make_pair(width, height);
+}
+
 Result<std::string> render_invoice_pdf(const InvoiceDocument& document) {
   std::string bytes;
   std::unique_ptr<cairo_surface_t, SurfaceDestroy> surface(
@@ -682,10 +744,15 @@ Result<std::string> render_invoice_pdf(const InvoiceDocument& document) {
     const std::string created = format_civil_date(*invoice.issued_on) + "T00:00:00Z";
     cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATE_DATE, created.c_str());
   }
+  std::unique_ptr<cairo_surface_t, SurfaceDestroy> logo;
+  if (!document.logo_png.empty()) {
+    logo = decode_png(document.logo_png);
+    if (!logo) return std::unexpected(Error::internal("the provider's logo is not a readable PNG"));
+  }
   {
     std::unique_ptr<cairo_t, CairoDestroy> cr(cairo_create(surface.get()));
     Canvas canvas(cr.get());
-    InvoiceRenderer renderer(document, canvas);
+    InvoiceRenderer renderer(document, canvas, logo.get());
     const int pages = renderer.layout();
     for (int page = 0; page < pages; ++page) renderer.draw_page(page, pages, cr.get());
     if (cairo_status(cr.get()) != CAIRO_STATUS_SUCCESS) {

@@ -4,7 +4,8 @@
 // docs/adr/0013-invoice-pdf-cairo-pango.md). Nothing here reads the store or
 // the clock: BillingService::pdf loads the document and calls this.
 //
-// Layout: the provider's name and address top left, the kind ("Invoice",
+// Layout: the provider's logo (when set) and below it the provider's name
+// and address top left, the kind ("Invoice",
 // "Credit note") with number, dates and period top right, the client's
 // name and address below; a table of lines (description wrapped inside its
 // column, quantity, unit price, tax code and rate, amount) whose header is
@@ -15,8 +16,11 @@
 // Text is DejaVu Sans (fonts-dejavu-core), embedded as a subset.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 
 #include "core/error.h"
 #include "core/invoice.h"
@@ -36,7 +40,21 @@ struct InvoiceDocument {
   std::string notes;          // printed below the payment terms when not empty
   ProviderSettings provider;  // name, legal name, address, VAT, registration, bank details
   Client client;              // name, reference, address, VAT number
+  // The provider's logo (PNG bytes that logo_png_size accepted), printed
+  // top left within 160 x 50 points at no more than 96 pixels per inch;
+  // empty: none.
+  std::string logo_png;
 };
+
+// What a logo may be: a PNG file of at most kMaxLogoBytes whose sides are at
+// most kMaxLogoPixels.
+inline constexpr size_t kMaxLogoBytes = 512 * 1024;
+inline constexpr int kMaxLogoPixels = 4000;
+
+// The width and height in pixels of `png` when it is a logo the PDF can
+// print (cairo decodes it; within the limits above); invalid_input with a
+// field error on `field` otherwise.
+Result<std::pair<int, int>> logo_png_size(std::string_view png, const std::string& field);
 
 // The PDF bytes ("%PDF-1.5 ..."); an issued invoice always renders to the
 // same bytes (its issue date is the PDF's creation date). `document.invoice.totals` and the lines'

@@ -10,8 +10,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
+
+#include "app/test_png.h"
 
 namespace tend {
 namespace {
@@ -238,6 +242,60 @@ TEST_F(InvoicePdfTest, ACreditNoteNamesTheInvoiceItCredits) {
   EXPECT_NE(text.find("2026-000124"), std::string::npos) << text;
   EXPECT_NE(text.find("corrects invoice 2026-000123"), std::string::npos) << text;
   EXPECT_NE(text.find("EUR " + format_amount(d.invoice.totals.total)), std::string::npos) << text;
+}
+
+TEST(InvoicePdfLogo, APngWithinTheLimitsIsMeasuredAnythingElseIsAFieldError) {
+  auto size = logo_png_size(test_png(300, 100), "png_base64");
+  ASSERT_TRUE(size.has_value()) << size.error().message;
+  EXPECT_EQ(*size, std::make_pair(300, 100));
+  auto refused = [](const std::string& bytes, const std::string& why) {
+    auto r = logo_png_size(bytes, "png_base64");
+    ASSERT_FALSE(r.has_value()) << why;
+    EXPECT_EQ(r.error().kind, ErrorKind::invalid_input) << why;
+    ASSERT_EQ(r.error().fields.size(), 1u) << why;
+    EXPECT_EQ(r.error().fields[0].field, "png_base64") << why;
+  };
+  refused("GIF89a\x01\x00\x01\x00", "another format");
+  refused(test_png(300, 100).substr(0, 60), "a cut-off PNG");
+  refused("", "nothing");
+  refused(test_png(kMaxLogoPixels + 1, 2), "too wide");
+  std::string big = test_png(10, 10);
+  big.resize(kMaxLogoBytes + 1, '\0');
+  refused(big, "too many bytes");
+}
+
+TEST_F(InvoicePdfTest, TheLogoIsPrintedAboveTheProvider) {
+  require_tool("pdfimages");
+  InvoiceDocument d = sample(8);
+  auto plain = render_invoice_pdf(d);
+  ASSERT_TRUE(plain.has_value()) << plain.error().message;
+  d.logo_png = test_png(600, 200);
+  auto with_logo = render_invoice_pdf(d);
+  ASSERT_TRUE(with_logo.has_value()) << with_logo.error().message;
+  auto [text, info] = read_back(*with_logo, "logo");
+  EXPECT_NE(text.find("Jürgen Müller GmbH"), std::string::npos) << text;
+  const size_t pages_at = info.find("Pages:");
+  ASSERT_NE(pages_at, std::string::npos) << info;
+  EXPECT_EQ(std::atoi(info.c_str() + pages_at + 6), 1) << info;
+  // pdfimages lists one image, at its own 600 x 200 pixels; none without a
+  // logo. Its rows: page, num, type, width, height, ...
+  const auto images_of = [&](const std::string& name) {
+    std::istringstream listing(run("pdfimages -list '" + (dir_ / name).string() + "'"));
+    std::vector<std::string> found;
+    std::string line;
+    while (std::getline(listing, line)) {
+      std::istringstream row(line);
+      std::string page, num, type, width, height;
+      if (row >> page >> num >> type >> width >> height && type == "image") found.push_back(width + "x" + height);
+    }
+    return found;
+  };
+  EXPECT_EQ(images_of("logo.pdf"), std::vector<std::string>{"600x200"});
+  read_back(*plain, "plain");
+  EXPECT_TRUE(images_of("plain.pdf").empty());
+  // A logo that is not a PNG (never stored: set_logo checks it) fails the render.
+  d.logo_png = "not a png";
+  EXPECT_EQ(render_invoice_pdf(d).error().kind, ErrorKind::internal);
 }
 
 TEST_F(InvoicePdfTest, RendersOnSeveralThreadsAtOnce) {

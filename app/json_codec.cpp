@@ -388,4 +388,11 @@ json to_json(const Contact& c) { return dom_of(c); }
 json to_json(const User& u) { return dom_of(u); }
 json to_json(const ProviderSettings& p) { return dom_of(p); }
 
+json to_json(const ProviderLogo& logo) {
+  return {{"width", logo.width},
+          {"height", logo.height},
+          {"bytes", static_cast<int64_t>(logo.png.size())},
+          {"updated_at", format_rfc3339(logo.updated_at)}};
+}
+
 }  // namespace tend

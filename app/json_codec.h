@@ -84,6 +84,8 @@ nlohmann::json to_json(const Site& site);
 nlohmann::json to_json(const Contact& contact);
 nlohmann::json to_json(const User& user);
 nlohmann::json to_json(const ProviderSettings& provider);
+// What the logo is, not its bytes: {"width", "height", "bytes", "updated_at"}.
+nlohmann::json to_json(const ProviderLogo& logo);
 // null for nullopt, else RFC 3339.
 nlohmann::json to_json(const std::optional<Instant>& instant);
 

@@ -2,7 +2,9 @@
 
 #include "app/audit.h"
 #include "app/crypto.h"
+#include "app/invoice_pdf.h"
 #include "app/json_codec.h"
+#include "core/paging.h"
 #include "core/validation.h"
 
 namespace tend {
@@ -146,6 +148,49 @@ Result<ProviderSettings> ProviderService::update(const Principal& caller, const 
     TEND_CHECK(tx.provider().put(after));
     TEND_CHECK(tx.audit().append(audit_event(caller, now, "provider.updated", "provider", 1, ClientId(), changes)));
     return after;
+  });
+}
+
+Result<ProviderLogo> ProviderService::logo() {
+  auto logo = TEND_TRY(
+      store::in_read_transaction(context_.store, [&](Transaction& tx) { return tx.provider().logo(); }));
+  if (!logo) return std::unexpected(Error::not_found("no logo is set"));
+  return std::move(*logo);
+}
+
+Result<ProviderLogo> ProviderService::set_logo(const Principal& caller, const nlohmann::json& body) {
+  constexpr const char* kField = "png_base64";
+  if (!body.is_object() || !body.contains(kField) || !body[kField].is_string()) {
+    return std::unexpected(Error::invalid_field(kField, "required: the PNG file in base64"));
+  }
+  // Either base64 alphabet, without padding or line breaks, as base64url.
+  std::string text;
+  for (char c : body[kField].get<std::string>()) {
+    if (c == '+') text += '-';
+    else if (c == '/') text += '_';
+    else if (c != '=' && c != '\n' && c != '\r' && c != ' ') text += c;
+  }
+  auto png = base64url_decode(text);
+  if (!png) return std::unexpected(Error::invalid_field(kField, "not base64 text"));
+  ProviderLogo logo;
+  std::tie(logo.width, logo.height) = TEND_TRY(logo_png_size(*png, kField));
+  logo.png = std::move(*png);
+  logo.updated_at = context_.clock.now();
+  return store::in_write_transaction(context_.store, [&](Transaction& tx) -> Result<ProviderLogo> {
+    TEND_CHECK(tx.provider().put_logo(logo));
+    TEND_CHECK(tx.audit().append(audit_event(caller, logo.updated_at, "provider.logo_set", "provider", 1, ClientId(),
+                                             {{"bytes", static_cast<int64_t>(logo.png.size())},
+                                              {"width", logo.width},
+                                              {"height", logo.height}})));
+    return logo;
+  });
+}
+
+Status ProviderService::remove_logo(const Principal& caller) {
+  const Instant now = context_.clock.now();
+  return store::in_write_transaction(context_.store, [&](Transaction& tx) -> Status {
+    TEND_CHECK(tx.provider().remove_logo());
+    return tx.audit().append(audit_event(caller, now, "provider.logo_removed", "provider", 1, ClientId(), {}));
   });
 }
 

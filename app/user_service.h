@@ -44,6 +44,16 @@ class ProviderService {
   Result<ProviderSettings> get();
   Result<ProviderSettings> update(const Principal& caller, const nlohmann::json& body);
 
+  // The logo printed on invoice PDFs; not_found when none is set.
+  Result<ProviderLogo> logo();
+  // Sets or replaces the logo from {"png_base64": "..."} (standard or URL-safe
+  // base64, padding and line breaks allowed): invalid_input (field
+  // png_base64) unless it is a PNG that app/invoice_pdf.h logo_png_size
+  // accepts. Audited as provider.logo_set.
+  Result<ProviderLogo> set_logo(const Principal& caller, const nlohmann::json& body);
+  // Removes the logo; not_found when none is set. Audited.
+  Status remove_logo(const Principal& caller);
+
  private:
   AppContext context_;
 };

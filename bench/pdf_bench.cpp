@@ -3,13 +3,17 @@
 // German names) to PDF bytes on one thread. The first render on the thread
 // (font map, fontconfig) is done before timing.
 //
-//   BM_RenderTypicalInvoice    15 lines, one page
-//   BM_RenderEightyLines       80 lines with long descriptions, several pages
+//   BM_RenderTypicalInvoice           15 lines, one page
+//   BM_RenderTypicalInvoiceWithLogo   the same with the demo provider's logo
+//   BM_RenderEightyLines              80 lines with long descriptions, several pages
 //
 // Results and the command are in bench/README.md.
 #include <benchmark/benchmark.h>
 
 #include <chrono>
+#include <fstream>
+#include <iterator>
+#include <string>
 
 #include "app/invoice_pdf.h"
 
@@ -67,8 +71,13 @@ InvoiceDocument typical_invoice(int lines) {
   return d;
 }
 
-void render(benchmark::State& state, int lines) {
-  const InvoiceDocument d = typical_invoice(lines);
+void render(benchmark::State& state, int lines, bool with_logo = false) {
+  InvoiceDocument d = typical_invoice(lines);
+  if (with_logo) {
+    // The demo provider's logo: 480 x 160 pixels, 6 KiB.
+    std::ifstream file(std::string(TEND_SOURCE_DIR) + "/cli/demo_logo.png", std::ios::binary);
+    d.logo_png.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+  }
   if (!render_invoice_pdf(d)) state.SkipWithError("render failed");  // warm the thread's font map
   size_t bytes = 0;
   for (auto _ : state) {
@@ -83,6 +92,9 @@ void render(benchmark::State& state, int lines) {
 
 void BM_RenderTypicalInvoice(benchmark::State& state) { render(state, 15); }
 BENCHMARK(BM_RenderTypicalInvoice)->Unit(benchmark::kMillisecond)->MinTime(3.0);
+
+void BM_RenderTypicalInvoiceWithLogo(benchmark::State& state) { render(state, 15, true); }
+BENCHMARK(BM_RenderTypicalInvoiceWithLogo)->Unit(benchmark::kMillisecond)->MinTime(3.0);
 
 void BM_RenderEightyLines(benchmark::State& state) { render(state, 80); }
 BENCHMARK(BM_RenderEightyLines)->Unit(benchmark::kMillisecond)->MinTime(3.0);

@@ -14,6 +14,7 @@
 #include "cli/command_support.h"
 #include "cli/exit_codes.h"
 #include "core/money.h"
+#include "core/paging.h"
 
 namespace tend::cli {
 namespace {
@@ -30,6 +31,33 @@ CLI::App* group(CLI::App& app, const std::string& name, const std::string& descr
   CLI::App* created = app.add_subcommand(name, description);
   created->require_subcommand(1);
   return created;
+}
+
+// GETs `path`, which answers a file of `content_type` (not JSON), and writes
+// it to `out`; the exit code.
+int download(const Target& target, const std::string& path, const std::string& content_type,
+             const std::string& out) {
+  auto connection = connect(target);
+  if (!connection) return report(connection.error());
+  auto reply = connection->client->call("GET", path, "");
+  if (!reply || reply->status != 200 || reply->content_type != content_type) {
+    auto outcome = check_reply(reply);
+    if (outcome.exit_code != kOk) return outcome.exit_code;
+    std::cerr << "tend: the server did not answer with " << content_type << "\n";
+    return kFailure;
+  }
+  std::ofstream file(out, std::ios::binary | std::ios::trunc);
+  file.write(reply->body.data(), static_cast<std::streamsize>(reply->body.size()));
+  file.close();
+  if (!file) {
+    std::cerr << "tend: cannot write " << out << "\n";
+    return kFailure;
+  }
+  if (target.json_output)
+    print_json({{"file", out}, {"bytes", reply->body.size()}});
+  else
+    std::cout << "wrote " << out << " (" << reply->body.size() << " bytes)\n";
+  return kOk;
 }
 
 void print_invoice(const json& i) {
@@ -386,30 +414,7 @@ void add_billing_commands(CLI::App& app, int& exit_code) {
       c->add_option("id", *id, "Invoice id")->required();
       c->add_option("--out", *out, "The file to write, e.g. invoice-2026-000123.pdf")->required();
       c->callback([=, &exit_code] {
-        exit_code = [&]() -> int {
-          auto connection = connect(*target);
-          if (!connection) return report(connection.error());
-          auto reply =
-              connection->client->call("GET", "/api/v1/invoices/" + std::to_string(*id) + "/pdf", "");
-          if (!reply || reply->status != 200 || reply->content_type != "application/pdf") {
-            auto outcome = check_reply(reply);
-            if (outcome.exit_code != kOk) return outcome.exit_code;
-            std::cerr << "tend: the server did not answer with a PDF\n";
-            return kFailure;
-          }
-          std::ofstream file(*out, std::ios::binary | std::ios::trunc);
-          file.write(reply->body.data(), static_cast<std::streamsize>(reply->body.size()));
-          file.close();
-          if (!file) {
-            std::cerr << "tend: cannot write " << *out << "\n";
-            return kFailure;
-          }
-          if (target->json_output)
-            print_json({{"file", *out}, {"bytes", reply->body.size()}});
-          else
-            std::cout << "wrote " << *out << " (" << reply->body.size() << " bytes)\n";
-          return kOk;
-        }();
+        exit_code = download(*target, "/api/v1/invoices/" + std::to_string(*id) + "/pdf", "application/pdf", *out);
       });
     }
   }
@@ -438,6 +443,51 @@ void add_billing_commands(CLI::App& app, int& exit_code) {
                                    << "BIC             " << text(p["bank_bic"]) << "\n"
                                    << "Account holder  " << text(p["bank_account_holder"]) << "\n";
                        });
+    });
+  }
+
+  // ---- tend provider logo ----------------------------------------------------------------------------
+  {
+    CLI::App* provider = group(app, "provider", "Your company's details printed on invoices");
+    auto target = std::make_shared<Target>();
+    auto set = std::make_shared<std::string>();
+    auto out = std::make_shared<std::string>();
+    auto remove = std::make_shared<bool>(false);
+    auto* c = provider->add_subcommand(
+        "logo", "Set (--set FILE, a PNG of at most 512 KiB), download (--out FILE) or remove (--remove) the logo "
+                "printed on invoices");
+    target->add_options(*c);
+    auto* set_option = c->add_option("--set", *set, "A PNG file to print at the top of every invoice");
+    auto* out_option = c->add_option("--out", *out, "Write the current logo to this file");
+    auto* remove_flag = c->add_flag("--remove", *remove, "Remove the logo");
+    set_option->excludes(out_option)->excludes(remove_flag);
+    out_option->excludes(remove_flag);
+    c->callback([=, &exit_code] {
+      exit_code = [&]() -> int {
+        if (!set->empty()) {
+          std::ifstream file(*set, std::ios::binary);
+          if (!file) {
+            std::cerr << "tend: cannot read " << *set << "\n";
+            return kInvalid;
+          }
+          const std::string png((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+          return send(*target, "PUT", "/api/v1/provider/logo", json{{"png_base64", base64url_encode(png)}},
+                      [](const json& logo) {
+                        std::cout << "logo set: " << logo["width"].get<int64_t>() << " x "
+                                  << logo["height"].get<int64_t>() << " pixels, " << logo["bytes"].get<int64_t>()
+                                  << " bytes\n";
+                      });
+        }
+        if (*remove) {
+          return send(*target, "DELETE", "/api/v1/provider/logo", json(nullptr),
+                      [](const json&) { std::cout << "logo removed\n"; });
+        }
+        if (out->empty()) {
+          std::cerr << "tend: give --set FILE, --out FILE or --remove\n";
+          return kInvalid;
+        }
+        return download(*target, "/api/v1/provider/logo", "image/png", *out);
+      }();
     });
   }
 

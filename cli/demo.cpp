@@ -9,6 +9,11 @@
 #include "cli/demo_billing.h"
 #include "cli/demo_work.h"
 #include "cli/exit_codes.h"
+#include "core/embedded.h"
+#include "core/paging.h"
+
+// The embedded demo assets (cli/CMakeLists.txt).
+const tend::EmbeddedFile* demo_assets_files();
 
 namespace tend::cli {
 namespace {
@@ -115,6 +120,9 @@ int seed(const std::string& data_dir) {
                         {"bank_bic", "ABNANL2A"},
                         {"payment_terms_days", 14}});
   if (provider.exit_code != kOk) return provider.exit_code;
+  const std::string_view logo = demo_assets_files()[0].bytes;
+  auto logo_set = call("PUT", "/api/v1/provider/logo", {{"png_base64", base64url_encode(logo)}});
+  if (logo_set.exit_code != kOk) return logo_set.exit_code;
 
   int64_t bakery_id = 0;
   int64_t bakery_contact = 0;

@@ -34,6 +34,15 @@ struct ProviderSettings {
   Instant updated_at;
 };
 
+// The provider's logo, printed at the top of every invoice PDF: a PNG file
+// and its size in pixels (app/invoice_pdf.h checks and measures it).
+struct ProviderLogo {
+  std::string png;  // the file's bytes
+  int width = 0;
+  int height = 0;
+  Instant updated_at;
+};
+
 // Field-level validation of the editable fields: invalid_input with every
 // field that is wrong (bank_account fails on a bad IBAN check digit).
 Status validate(const ProviderSettings& settings);

@@ -1,5 +1,7 @@
 #include "store/provider_repository.h"
 
+#include "core/paging.h"
+
 namespace tend::store {
 
 Result<ProviderSettings> ProviderRepository::get() {
@@ -49,6 +51,37 @@ Status ProviderRepository::put(const ProviderSettings& p) {
       p.address.line2, p.address.postal_code, p.address.city, p.address.region, p.address.country,
       p.currency.code(), p.time_zone, p.bank_account, p.bank_bic, static_cast<int64_t>(p.payment_terms_days),
       to_unix_ms(p.updated_at), p.bank_account_holder));
+  return {};
+}
+
+// The PNG is kept as base64url text: the SQL layer binds text, not blobs.
+Result<std::optional<ProviderLogo>> ProviderRepository::logo() {
+  auto rows = TEND_TRY(sql_.query("SELECT png_base64url, width, height, updated_at FROM provider_logo WHERE id = 1"));
+  if (!TEND_TRY(rows->next())) return std::optional<ProviderLogo>();
+  ProviderLogo logo;
+  auto png = base64url_decode(rows->text(0));
+  if (!png) return std::unexpected(Error::internal("the stored logo is not base64url text"));
+  logo.png = std::move(*png);
+  logo.width = static_cast<int>(rows->i64(1));
+  logo.height = static_cast<int>(rows->i64(2));
+  logo.updated_at = from_unix_ms(rows->i64(3));
+  return std::optional<ProviderLogo>(std::move(logo));
+}
+
+Status ProviderRepository::put_logo(const ProviderLogo& logo) {
+  TEND_CHECK(sql_.execute(
+      "INSERT INTO provider_logo (id, png_base64url, width, height, updated_at) VALUES (1, ?, ?, ?, ?) "
+      "ON CONFLICT (id) DO UPDATE SET png_base64url = excluded.png_base64url, width = excluded.width, "
+      "height = excluded.height, updated_at = excluded.updated_at",
+      base64url_encode(logo.png), static_cast<int64_t>(logo.width), static_cast<int64_t>(logo.height),
+      to_unix_ms(logo.updated_at)));
+  return {};
+}
+
+Status ProviderRepository::remove_logo() {
+  if (TEND_TRY(sql_.execute("DELETE FROM provider_logo WHERE id = 1")) == 0) {
+    return std::unexpected(Error::not_found("no logo is set"));
+  }
   return {};
 }
 

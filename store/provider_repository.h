@@ -1,6 +1,8 @@
 // The single row of provider settings.
 #pragma once
 
+#include <optional>
+
 #include "core/provider.h"
 #include "store/sql.h"
 
@@ -13,6 +15,12 @@ class ProviderRepository {
   Result<ProviderSettings> get();
   // Inserts or replaces the settings.
   Status put(const ProviderSettings& settings);
+  // The logo; nullopt when none is set.
+  Result<std::optional<ProviderLogo>> logo();
+  // Sets or replaces the logo.
+  Status put_logo(const ProviderLogo& logo);
+  // Removes the logo; not_found when there is none.
+  Status remove_logo();
 
  private:
   Sql sql_;

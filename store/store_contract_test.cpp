@@ -435,6 +435,31 @@ TEST_P(StoreContract, ProviderSettingsUpsert) {
   EXPECT_EQ(got.bank_account_holder, "Stichting Derdengelden Tend");
 }
 
+TEST_P(StoreContract, TheLogoKeepsEveryByteAndIsReplacedAndRemoved) {
+  auto tx = ok(store_->write());
+  EXPECT_FALSE(ok(tx.provider().logo()).has_value());
+  ProviderLogo logo;
+  logo.png = std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16) + std::string(300, '\xff');  // NULs and high bytes
+  logo.width = 300;
+  logo.height = 100;
+  logo.updated_at = at(1);
+  ok(tx.provider().put_logo(logo));
+  auto got = ok(tx.provider().logo());
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->png, logo.png);
+  EXPECT_EQ(got->width, 300);
+  EXPECT_EQ(got->height, 100);
+  EXPECT_EQ(got->updated_at, at(1));
+  logo.png += "more";
+  logo.width = 320;
+  ok(tx.provider().put_logo(logo));  // replaces
+  EXPECT_EQ(ok(tx.provider().logo())->png, logo.png);
+  EXPECT_EQ(ok(tx.provider().logo())->width, 320);
+  ok(tx.provider().remove_logo());
+  EXPECT_FALSE(ok(tx.provider().logo()).has_value());
+  EXPECT_EQ(tx.provider().remove_logo().error().kind, ErrorKind::not_found);
+}
+
 TEST_P(StoreContract, ReadersSeeASnapshot) {
   add_client(*store_, "First");
   auto reader = store_->read();

@@ -228,6 +228,36 @@ TEST(Billing, TheDemoHasSixMonthsOfIssuedPaidPartlyPaidAndOverdueInvoices) {
       }
     }
   }
+  // The demo provider has a logo: downloaded from the CLI and the API,
+  // printed on every PDF; removed and set again from the CLI, where a file
+  // that is not a PNG is refused.
+  TempDir dir;
+  const std::string logo_file = dir.path() + "/logo.png";
+  auto saved = run_tend({"provider", "logo", "--data", server.data_dir(), "--out", logo_file});
+  ASSERT_EQ(saved.exit_code, 0) << saved.err;
+  std::ifstream logo_in(logo_file, std::ios::binary);
+  const std::string png((std::istreambuf_iterator<char>(logo_in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(png.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+  auto logo = http.get("/api/v1/provider/logo", admin);
+  EXPECT_EQ(logo.status, 200);
+  EXPECT_EQ(logo.headers["content-type"], "image/png");
+  EXPECT_EQ(logo.body, png);
+  const std::string first_pdf = "/api/v1/invoices/" + std::to_string(invoices[0]["id"].get<int64_t>()) + "/pdf";
+  EXPECT_NE(http.get(first_pdf, admin).body.find("/Subtype /Image"), std::string::npos);
+  const std::string text_file = dir.path() + "/logo.txt";
+  std::ofstream(text_file) << "not a picture";
+  auto refused = run_tend({"provider", "logo", "--data", server.data_dir(), "--set", text_file});
+  EXPECT_EQ(refused.exit_code, 2) << refused.out;
+  EXPECT_NE(refused.err.find("png_base64"), std::string::npos) << refused.err;
+  auto removed = run_tend({"provider", "logo", "--data", server.data_dir(), "--remove"});
+  ASSERT_EQ(removed.exit_code, 0) << removed.err;
+  EXPECT_EQ(http.get("/api/v1/provider/logo", admin).status, 404);
+  EXPECT_EQ(http.get(first_pdf, admin).body.find("/Subtype /Image"), std::string::npos);
+  auto set = run_tend({"provider", "logo", "--data", server.data_dir(), "--set", logo_file});
+  ASSERT_EQ(set.exit_code, 0) << set.err;
+  EXPECT_NE(set.out.find("480 x 160 pixels"), std::string::npos) << set.out;
+  EXPECT_EQ(http.get("/api/v1/provider/logo", admin).body, png);
+
   json ar = http.get("/api/v1/reports/ar", admin).json();
   ASSERT_EQ(ar["totals"].size(), 1u) << ar.dump();
   EXPECT_NE(ar["totals"][0]["total"], "0.00");
