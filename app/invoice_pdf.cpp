@@ -90,7 +90,8 @@ cairo_status_t append_to_string(void* closure, const unsigned char* data, unsign
   return CAIRO_STATUS_SUCCESS;
 }
 
-// The logo's box on the page and its largest scale (96 pixels per inch).
+// The logo's box on the page and its largest scale: a pixel is at most 0.75
+// point (96 pixels per inch), so a small logo is not blown up.
 constexpr double kLogoMaxWidth = 160;
 constexpr double kLogoMaxHeight = 50;
 constexpr double kLogoMaxScale = 72.0 / 96.0;

@@ -41,8 +41,8 @@ struct InvoiceDocument {
   ProviderSettings provider;  // name, legal name, address, VAT, registration, bank details
   Client client;              // name, reference, address, VAT number
   // The provider's logo (PNG bytes that logo_png_size accepted), printed
-  // top left within 160 x 50 points at no more than 96 pixels per inch;
-  // empty: none.
+  // top left within 160 x 50 points, never enlarged beyond 96 pixels per
+  // inch (a small logo is not blown up); empty: none.
   std::string logo_png;
 };
 
