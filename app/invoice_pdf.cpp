@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cstdint>
 #include <cstring>
 #include <functional>
 #include <memory>
@@ -716,14 +717,25 @@ Result<std::pair<int, int>> logo_png_size(std::string_view png, const std::strin
   if (png.size() > kMaxLogoBytes) {
     return std::unexpected(Error::invalid_field(field, "at most " + std::to_string(kMaxLogoBytes / 1024) + " KiB"));
   }
-  auto image = png.starts_with(kSignature) ? decode_png(png) : nullptr;
-  if (!image) return std::unexpected(Error::invalid_field(field, "not a PNG image"));
-  const int width = cairo_image_surface_get_width(image.get()), height = cairo_image_surface_get_height(image.get());
-  if (width < 1 || height < 1 || width > kMaxLogoPixels || height > kMaxLogoPixels) {
+  // The size from the header (IHDR, the first chunk) before decoding, so a
+  // small file that claims a huge image is refused without allocating it.
+  if (png.size() < 24 || !png.starts_with(kSignature) || png.substr(12, 4) != "IHDR") {
+    return std::unexpected(Error::invalid_field(field, "not a PNG image"));
+  }
+  auto big_endian = [&](size_t at) {
+    uint32_t v = 0;
+    for (size_t k = 0; k < 4; ++k) v = (v << 8) | static_cast<unsigned char>(png[at + k]);
+    return v;
+  };
+  const uint32_t declared_width = big_endian(16), declared_height = big_endian(20);
+  const auto limit = static_cast<uint32_t>(kMaxLogoPixels);
+  if (declared_width < 1 || declared_height < 1 || declared_width > limit || declared_height > limit) {
     return std::unexpected(Error::invalid_field(
         field, "at most " + std::to_string(kMaxLogoPixels) + " x " + std::to_string(kMaxLogoPixels) + " pixels"));
   }
-  return std::make_pair(width, height);
+  auto image = decode_png(png);
+  if (!image) return std::unexpected(Error::invalid_field(field, "not a PNG image"));
+  return std::make_pair(cairo_image_surface_get_width(image.get()), cairo_image_surface_get_height(image.get()));
 }
 
 Result<std::string> render_invoice_pdf(const InvoiceDocument& document) {

@@ -259,6 +259,11 @@ TEST(InvoicePdfLogo, APngWithinTheLimitsIsMeasuredAnythingElseIsAFieldError) {
   refused(test_png(300, 100).substr(0, 60), "a cut-off PNG");
   refused("", "nothing");
   refused(test_png(kMaxLogoPixels + 1, 2), "too wide");
+  // A header claiming 30,000 x 30,000 pixels is refused before decoding.
+  std::string bomb = test_png(10, 10);
+  bomb.replace(16, 8, std::string("\x00\x00\x75\x30\x00\x00\x75\x30", 8));
+  refused(bomb, "a huge declared size");
+  EXPECT_NE(logo_png_size(bomb, "png_base64").error().fields[0].message.find("4000 x 4000"), std::string::npos);
   std::string big = test_png(10, 10);
   big.resize(kMaxLogoBytes + 1, '\0');
   refused(big, "too many bytes");
