@@ -405,6 +405,9 @@ TEST_F(BillingTest, TheLogoIsCheckedAuditedAndPrintedOnEveryPdfUntilRemoved) {
     EXPECT_EQ(refused.error().fields[0].field, "png_base64") << bad.dump();
   }
   EXPECT_EQ(ok(provider.logo()).png, png);
+  auto unknown = provider.set_logo(admin_, {{"png_base64", standard}, {"position", "right"}});
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_EQ(unknown.error().fields.at(0).field, "position");
 
   ok(provider.remove_logo(admin_));
   EXPECT_EQ(provider.logo().error().kind, ErrorKind::not_found);

@@ -163,6 +163,9 @@ Result<ProviderLogo> ProviderService::set_logo(const Principal& caller, const nl
   if (!body.is_object() || !body.contains(kField) || !body[kField].is_string()) {
     return std::unexpected(Error::invalid_field(kField, "required: the PNG file in base64"));
   }
+  for (const auto& [key, value] : body.items()) {
+    if (key != kField) return std::unexpected(Error::invalid_field(key, "unknown field"));
+  }
   // Either base64 alphabet, without padding or line breaks, as base64url.
   std::string text;
   for (char c : body[kField].get<std::string>()) {

@@ -49,7 +49,7 @@ class ProviderService {
   // Sets or replaces the logo from {"png_base64": "..."} (standard or URL-safe
   // base64, padding and line breaks allowed): invalid_input (field
   // png_base64) unless it is a PNG that app/invoice_pdf.h logo_png_size
-  // accepts. Audited as provider.logo_set.
+  // accepts; invalid_input on any other field. Audited as provider.logo_set.
   Result<ProviderLogo> set_logo(const Principal& caller, const nlohmann::json& body);
   // Removes the logo; not_found when none is set. Audited.
   Status remove_logo(const Principal& caller);
