@@ -81,8 +81,7 @@ void add_same_currency(Money& total, const Money& amount) {
   if (total.currency() == amount.currency()) total += amount;
 }
 
-// Rates `entries` (the client's work that is not invoiced plus any others
-// the caller needs) and returns the charges of those `wanted`.
+// What rating needs of each of `entries`, in their order.
 std::vector<RatingEntry> rating_entries_of(const std::vector<TimeEntry>& entries) {
   std::vector<RatingEntry> out;
   out.reserve(entries.size());
@@ -95,6 +94,8 @@ ClientRating rate_entries(const RatingData& data, const std::vector<TimeEntry>& 
   return rate_client_work(data.input(), rating_entries_of(entries));
 }
 
+// Rates `entries` (the client's work that is not invoiced plus any others
+// the caller needs) and returns the charges of those `wanted`.
 template <class Wanted>
 Result<WorkCharges> charges_of(Transaction& tx, const RatingData& data, const std::vector<TimeEntry>& entries,
                                Wanted wanted, const std::vector<PartUsage>& parts,
@@ -359,6 +360,23 @@ void release(Item& item) {
   item.invoiced_at.reset();
 }
 
+// `open` (usages as open_for_client(client, to) returns them) with those of
+// `ids` that `released` frees, as delete_draft would leave them, by date
+// (`date`) and id. The freed ones are few and read by id.
+template <class Usage, class IdT, class Repository>
+Result<std::vector<Usage>> with_released(std::vector<Usage> open, Repository repository, const std::set<IdT>& ids,
+                                         const ReleasedDraft& released, CivilDate Usage::*date, CivilDate to) {
+  for (IdT id : ids) {
+    Usage u = TEND_TRY(repository.get(id));
+    if (!released.frees(ids, u.id, u.invoice_line_id) || u.removed_at || u.*date > to) continue;
+    release(u);
+    open.push_back(std::move(u));
+  }
+  std::sort(open.begin(), open.end(),
+            [&](const Usage& a, const Usage& b) { return std::tie(a.*date, a.id) < std::tie(b.*date, b.id); });
+  return open;
+}
+
 }  // namespace
 
 void release_blocks(std::vector<Contract>& contracts, const ReleasedDraft& released) {
@@ -388,29 +406,12 @@ Result<WorkCharges> charge_open_work_as_if_released(Transaction& tx, ClientId cl
   });
   const ClientRating rating = rate_entries(data, entries);
   // The usages refresh_and_charge_open_work would read after the release,
-  // in its order: the open ones and those the draft frees (a few, read by
-  // id).
-  auto parts = TEND_TRY(tx.part_usages().open_for_client(client, to));
-  for (PartUsageId id : released.part_usages) {
-    PartUsage p = TEND_TRY(tx.part_usages().get(id));
-    if (!released.frees(released.part_usages, p.id, p.invoice_line_id) || p.removed_at || p.used_on > to) continue;
-    release(p);
-    parts.push_back(std::move(p));
-  }
-  std::sort(parts.begin(), parts.end(),
-            [](const PartUsage& a, const PartUsage& b) { return std::tie(a.used_on, a.id) < std::tie(b.used_on, b.id); });
-  auto services = TEND_TRY(tx.service_usages().open_for_client(client, to));
-  for (ServiceUsageId id : released.service_usages) {
-    ServiceUsage u = TEND_TRY(tx.service_usages().get(id));
-    if (!released.frees(released.service_usages, u.id, u.invoice_line_id) || u.removed_at || u.performed_on > to) {
-      continue;
-    }
-    release(u);
-    services.push_back(std::move(u));
-  }
-  std::sort(services.begin(), services.end(), [](const ServiceUsage& a, const ServiceUsage& b) {
-    return std::tie(a.performed_on, a.id) < std::tie(b.performed_on, b.id);
-  });
+  // in its order: the open ones and those the draft frees.
+  const auto parts = TEND_TRY(with_released(TEND_TRY(tx.part_usages().open_for_client(client, to)), tx.part_usages(),
+                                            released.part_usages, released, &PartUsage::used_on, to));
+  const auto services =
+      TEND_TRY(with_released(TEND_TRY(tx.service_usages().open_for_client(client, to)), tx.service_usages(),
+                             released.service_usages, released, &ServiceUsage::performed_on, to));
   return charges_of(
       tx, data, entries, [&](const TimeEntry& e) { return e.work_date <= to; }, parts, services,
       /*with_explanations=*/false, &rating);

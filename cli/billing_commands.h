@@ -4,6 +4,8 @@
 //   tend invoice list|show|issue|send|credit|delete|pdf|add-line|remove-line
 //   tend provider bank [--iban X] [--bic Y] [--account-holder Z] (the bank
 //     details printed on invoices; changing them needs an admin)
+//   tend provider logo --set FILE | --out FILE | --remove (the PNG printed
+//     on invoices; setting and removing need an admin)
 //   tend payment add|list
 //   tend report ar|statement (extends `tend report`)
 // Like every object command they send REST requests, in-process on a data
